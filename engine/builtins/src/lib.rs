@@ -1,0 +1,1 @@
+//! verdict-builtins (in progress).

@@ -1,0 +1,3 @@
+//! The `verdict` command line.
+
+fn main() {}

@@ -1,0 +1,174 @@
+//! The whole body of evidence for one run, and the kinds a policy can ask for.
+
+use crate::{Component, CoverageTotals, FileCoverage, Finding, Notice, Secret, Source, SourceIndex, TestSuite, Vulnerability};
+use serde::{Deserialize, Serialize};
+
+/// Any other structured file (JSON, YAML, TOML), kept as a JSON value so that
+/// policies can gate on arbitrary data the way conftest does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Index of the input file this came from.
+    pub source: SourceIndex,
+    /// The file's content as JSON.
+    pub value: serde_json::Value,
+}
+
+/// The kinds of evidence. A policy declares the kinds it consumes and is
+/// given only those.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// [`Finding`]s.
+    Findings,
+    /// [`Vulnerability`]s.
+    Vulnerabilities,
+    /// [`Secret`]s.
+    Secrets,
+    /// [`FileCoverage`].
+    Coverage,
+    /// [`Component`]s.
+    Components,
+    /// [`TestSuite`]s.
+    Tests,
+    /// [`Document`]s.
+    Documents,
+    /// Git commits (from `--repo`).
+    Commits,
+}
+
+impl Kind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [Kind; 8] = [
+        Kind::Findings,
+        Kind::Vulnerabilities,
+        Kind::Secrets,
+        Kind::Coverage,
+        Kind::Components,
+        Kind::Tests,
+        Kind::Documents,
+        Kind::Commits,
+    ];
+
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Findings => "findings",
+            Kind::Vulnerabilities => "vulnerabilities",
+            Kind::Secrets => "secrets",
+            Kind::Coverage => "coverage",
+            Kind::Components => "components",
+            Kind::Tests => "tests",
+            Kind::Documents => "documents",
+            Kind::Commits => "commits",
+        }
+    }
+}
+
+/// Everything ingested in one run.
+///
+/// Records of every kind sit in flat vectors in input order; each carries the
+/// index of its [`Source`]. Parsers fill one `Evidence` per file and the
+/// ingest stage [`append`](Evidence::append)s them in input order, so the
+/// result does not depend on which thread finished first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The input files.
+    pub sources: Vec<Source>,
+    /// Code scanning, lint and IaC results.
+    pub findings: Vec<Finding>,
+    /// Vulnerable dependencies and packages.
+    pub vulnerabilities: Vec<Vulnerability>,
+    /// Secrets, redacted.
+    pub secrets: Vec<Secret>,
+    /// Per-file coverage.
+    pub coverage: Vec<FileCoverage>,
+    /// SBOM components.
+    pub components: Vec<Component>,
+    /// Test suites.
+    pub tests: Vec<TestSuite>,
+    /// Other structured files.
+    pub documents: Vec<Document>,
+    /// What inputs said about the scans themselves.
+    pub notices: Vec<Notice>,
+}
+
+impl Evidence {
+    /// Number of records of all kinds (sources and notices not counted).
+    pub fn record_count(&self) -> u64 {
+        (self.findings.len()
+            + self.vulnerabilities.len()
+            + self.secrets.len()
+            + self.coverage.len()
+            + self.components.len()
+            + self.tests.len()
+            + self.documents.len()) as u64
+    }
+
+    /// Coverage totals over every file.
+    pub fn coverage_totals(&self) -> CoverageTotals {
+        CoverageTotals::of(&self.coverage)
+    }
+
+    /// Moves every record of `other` to the end of `self`.
+    ///
+    /// `other`'s sources are appended too, and its records' `source` indexes
+    /// shifted to match.
+    pub fn append(&mut self, mut other: Evidence) {
+        let offset = self.sources.len() as SourceIndex;
+        if offset != 0 {
+            other.for_each_source_index(|index| *index += offset);
+        }
+        self.sources.append(&mut other.sources);
+        self.findings.append(&mut other.findings);
+        self.vulnerabilities.append(&mut other.vulnerabilities);
+        self.secrets.append(&mut other.secrets);
+        self.coverage.append(&mut other.coverage);
+        self.components.append(&mut other.components);
+        self.tests.append(&mut other.tests);
+        self.documents.append(&mut other.documents);
+        self.notices.append(&mut other.notices);
+    }
+
+    fn for_each_source_index(&mut self, mut f: impl FnMut(&mut SourceIndex)) {
+        self.findings.iter_mut().for_each(|r| f(&mut r.source));
+        self.vulnerabilities.iter_mut().for_each(|r| f(&mut r.source));
+        self.secrets.iter_mut().for_each(|r| f(&mut r.source));
+        self.coverage.iter_mut().for_each(|r| f(&mut r.source));
+        self.components.iter_mut().for_each(|r| f(&mut r.source));
+        self.tests.iter_mut().for_each(|r| f(&mut r.source));
+        self.documents.iter_mut().for_each(|r| f(&mut r.source));
+        self.notices.iter_mut().for_each(|r| f(&mut r.source));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NoticeKind;
+
+    fn one_file(path: &str) -> Evidence {
+        Evidence {
+            sources: vec![Source {
+                path: path.into(),
+                format: "sarif".into(),
+                sha256: String::new(),
+                tool: None,
+                records: 1,
+            }],
+            findings: vec![Finding::new(0, "t", "r")],
+            notices: vec![Notice { source: 0, kind: NoticeKind::Warning, message: "m".into() }],
+            ..Evidence::default()
+        }
+    }
+
+    #[test]
+    fn append_shifts_source_indexes() {
+        let mut all = Evidence::default();
+        all.append(one_file("a"));
+        all.append(one_file("b"));
+        assert_eq!(all.sources.len(), 2);
+        assert_eq!(all.findings[1].source, 1);
+        assert_eq!(all.notices[1].source, 1);
+        assert_eq!(all.sources[all.findings[1].source as usize].path, "b");
+    }
+}

@@ -1,0 +1,41 @@
+//! Stable fingerprints for records whose tool gives none.
+
+use sha2::{Digest, Sha256};
+
+/// Lowercase hex sha256 over the parts, each followed by a NUL byte so that
+/// `("ab", "c")` and `("a", "bc")` differ.
+pub fn of(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Lowercase hex sha256 of bytes (input files, plugins).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// A region's text with whitespace runs collapsed, so that re-indenting a
+/// line does not change the fingerprint of a finding on it.
+pub fn normalize_snippet(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_separated() {
+        assert_ne!(of(&["ab", "c"]), of(&["a", "bc"]));
+        assert_eq!(of(&["a"]).len(), 64);
+    }
+
+    #[test]
+    fn snippet_normalization_ignores_indentation() {
+        assert_eq!(normalize_snippet("  eval( x )\n"), normalize_snippet("eval( x )"));
+    }
+}

@@ -1,0 +1,40 @@
+//! The evidence model: one normalized vocabulary for what scanners report.
+//!
+//! Every stage of verdict speaks this model. Ingest produces it from scanner
+//! outputs, the plugin host converts it into the WIT types a policy sees, and
+//! reports render it. It knows no file formats, no wasmtime and does no I/O.
+//!
+//! ```
+//! use verdict_evidence::{Evidence, Finding, Severity};
+//!
+//! let mut evidence = Evidence::default();
+//! evidence.findings.push(Finding {
+//!     severity: Severity::High,
+//!     ..Finding::new(0, "semgrep", "python.lang.security.audit.eval")
+//! });
+//! assert_eq!(evidence.findings.len(), 1);
+//! assert!(Severity::High > Severity::Medium);
+//! ```
+
+mod component;
+mod coverage;
+mod evidence;
+mod finding;
+pub mod fingerprint;
+mod notice;
+mod secret;
+mod severity;
+mod source;
+mod test_result;
+mod vulnerability;
+
+pub use component::Component;
+pub use coverage::{CoverageTotals, FileCoverage};
+pub use evidence::{Document, Evidence, Kind};
+pub use finding::{Finding, Location};
+pub use notice::{Notice, NoticeKind};
+pub use secret::{Redacted, Secret};
+pub use severity::{Severity, cvss_band};
+pub use source::{Source, SourceIndex};
+pub use test_result::{TestCase, TestStatus, TestSuite};
+pub use vulnerability::Vulnerability;

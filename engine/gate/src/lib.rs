@@ -1,0 +1,1 @@
+//! verdict-gate (in progress).

@@ -1,0 +1,1 @@
+//! verdict-host (in progress).

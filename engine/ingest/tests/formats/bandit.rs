@@ -1,0 +1,1 @@
+//! Tests of the `bandit` format (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the `cargo_audit` format (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the `cargo_lock` format (to be written).

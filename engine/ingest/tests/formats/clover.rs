@@ -1,0 +1,1 @@
+//! Tests of the `clover` format (to be written).

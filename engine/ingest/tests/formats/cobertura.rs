@@ -1,0 +1,1 @@
+//! Tests of the `cobertura` format (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the `coverage_py` format (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the `cyclonedx` format (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the `dependency_check` format (to be written).

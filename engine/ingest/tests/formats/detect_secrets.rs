@@ -1,0 +1,1 @@
+//! Tests of the `detect_secrets` format (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the `generic` format (to be written).

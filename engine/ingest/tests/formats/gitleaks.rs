@@ -1,0 +1,1 @@
+//! Tests of the `gitleaks` format (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the `go_cover` format (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the `jacoco` format (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the `junit` format (to be written).

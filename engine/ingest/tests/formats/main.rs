@@ -1,0 +1,30 @@
+//! Parser tests, one module per format, with hand-checked counts on real files.
+//!
+//! Inputs are the shared scanner corpus (`../shared/corpus`, never edited)
+//! and the project's own `fixtures/<format-id>/`.
+
+mod support;
+
+mod bandit;
+mod cargo_audit;
+mod cargo_lock;
+mod clover;
+mod cobertura;
+mod coverage_py;
+mod cyclonedx;
+mod dependency_check;
+mod detect_secrets;
+mod generic;
+mod gitleaks;
+mod go_cover;
+mod jacoco;
+mod junit;
+mod lcov;
+mod npm_audit;
+mod osv_scanner;
+mod pip_audit;
+mod safety;
+mod sarif;
+mod spdx;
+mod trivy;
+mod trufflehog;

@@ -1,0 +1,1 @@
+//! Tests of the `npm_audit` format (to be written).

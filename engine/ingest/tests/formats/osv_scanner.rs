@@ -1,0 +1,1 @@
+//! Tests of the `osv_scanner` format (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the `pip_audit` format (to be written).

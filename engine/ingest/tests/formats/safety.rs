@@ -1,0 +1,1 @@
+//! Tests of the `safety` format (to be written).

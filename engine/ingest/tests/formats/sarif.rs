@@ -1,0 +1,1 @@
+//! Tests of the `sarif` format (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the `spdx` format (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the `trivy` format (to be written).

@@ -1,0 +1,1 @@
+//! Tests of the `trufflehog` format (to be written).

@@ -1,0 +1,1 @@
+//! verdict-report (in progress).
