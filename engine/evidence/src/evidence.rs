@@ -1,6 +1,6 @@
 //! The whole body of evidence for one run, and the kinds a policy can ask for.
 
-use crate::{Component, CoverageTotals, FileCoverage, Finding, Notice, Secret, Source, SourceIndex, TestSuite, Vulnerability};
+use crate::{Commit, Component, CoverageTotals, FileCoverage, Finding, Notice, Secret, Source, SourceIndex, TestSuite, Vulnerability};
 use serde::{Deserialize, Serialize};
 
 /// Any other structured file (JSON, YAML, TOML), kept as a JSON value so that
@@ -90,6 +90,9 @@ pub struct Evidence {
     pub documents: Vec<Document>,
     /// What inputs said about the scans themselves.
     pub notices: Vec<Notice>,
+    /// Git commits between `--base` and `--head`, newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commits: Vec<Commit>,
 }
 
 impl Evidence {
@@ -127,6 +130,7 @@ impl Evidence {
         self.tests.append(&mut other.tests);
         self.documents.append(&mut other.documents);
         self.notices.append(&mut other.notices);
+        self.commits.append(&mut other.commits);
     }
 
     fn for_each_source_index(&mut self, mut f: impl FnMut(&mut SourceIndex)) {

@@ -16,18 +16,21 @@
 //! assert!(Severity::High > Severity::Medium);
 //! ```
 
+mod commit;
 mod component;
 mod coverage;
 mod evidence;
 mod finding;
 pub mod fingerprint;
 mod notice;
+pub mod policy;
 mod secret;
 mod severity;
 mod source;
 mod test_result;
 mod vulnerability;
 
+pub use commit::Commit;
 pub use component::Component;
 pub use coverage::{CoverageTotals, FileCoverage};
 pub use evidence::{Document, Evidence, Kind};
