@@ -1,1 +1,26 @@
-//! verdict-gate (in progress).
+//! The gate: `verdict.toml`, policy scopes, configuration validation, the
+//! decision, and the verdict document every report is rendered from.
+//!
+//! ```
+//! use verdict_gate::{Decision, Enforcement, decide_policy};
+//!
+//! // A hard policy with a violation fails; an advisory one only warns.
+//! assert_eq!(decide_policy(Enforcement::Hard, 1, false), Decision::Fail);
+//! assert_eq!(decide_policy(Enforcement::Advisory, 1, false), Decision::Warn);
+//! assert_eq!(decide_policy(Enforcement::Hard, 0, true), Decision::Error);
+//! ```
+
+mod config;
+mod decision;
+mod diagnostic;
+pub mod document;
+mod schema;
+mod scope;
+
+pub use config::{
+    Config, IncompleteScans, LimitsConfig, PluginRef, PolicyConfig, ValidConfig, ValidPolicy, load, parse,
+};
+pub use decision::{Decision, Enforcement, decide, decide_policy};
+pub use diagnostic::{ConfigError, Diagnostic};
+pub use schema::validate_policy_config;
+pub use scope::Scope;

@@ -1,0 +1,422 @@
+//! `verdict.toml`: the deserialized [`Config`] and the checked [`ValidConfig`].
+
+use crate::diagnostic::{ConfigError, Diagnostic};
+use crate::{Enforcement, Scope};
+use serde::Deserialize;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::de::{DeTable, DeValue};
+
+/// What a gate does with inputs that say their scan did not run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum IncompleteScans {
+    /// The gate's decision becomes `error` (the default: fail closed).
+    #[default]
+    Error,
+    /// Reported as a warning; the decision is not affected.
+    Warn,
+}
+
+/// `verdict.toml` as written. See `docs/config.md`.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Inputs read on every run: files or directories, relative to this file;
+    /// `FORMAT:PATH` forces a format. `--input` adds more.
+    #[serde(default)]
+    pub inputs: Vec<String>,
+    /// A RustSec advisory database directory, for `Cargo.lock` inputs.
+    #[serde(default)]
+    pub advisory_db: Option<String>,
+    /// What to do when an input says its scan did not complete.
+    #[serde(default)]
+    pub incomplete_scans: IncompleteScans,
+    /// The policies of the gate.
+    #[serde(default, rename = "policy")]
+    pub policies: Vec<PolicyConfig>,
+}
+
+/// One `[[policy]]` table.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PolicyConfig {
+    /// Unique kebab-case id, used in reports, waivers and logs.
+    pub id: String,
+    /// `builtin:NAME`, or a path to a `.wasm` component relative to this file.
+    pub plugin: String,
+    /// sha256 of the plugin file; required for plugin files.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    /// `advisory`, `soft` or `hard` (default).
+    #[serde(default)]
+    pub enforcement: Enforcement,
+    /// Environments it applies to (globs); empty means all.
+    #[serde(default)]
+    pub environments: Vec<String>,
+    /// Branches it applies to (globs); empty means all.
+    #[serde(default)]
+    pub branches: Vec<String>,
+    /// Per-evaluation limits.
+    #[serde(default)]
+    pub limits: LimitsConfig,
+    /// The plugin's configuration, checked against its JSON Schema.
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
+    pub config: toml::Table,
+}
+
+/// Limits of one evaluation; unset values take the host's defaults.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LimitsConfig {
+    /// CPU time in milliseconds (default 2000).
+    pub time_ms: Option<u64>,
+    /// Memory in MiB (default 256).
+    pub memory_mib: Option<u64>,
+    /// Outcome size in MiB (default 16).
+    pub outcome_mib: Option<u64>,
+}
+
+/// Where a policy's plugin comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PluginRef {
+    /// Embedded in the binary.
+    Builtin(String),
+    /// A component file, pinned by sha256.
+    File {
+        /// Resolved path.
+        path: PathBuf,
+        /// Expected lowercase hex sha256.
+        sha256: String,
+    },
+}
+
+impl PluginRef {
+    /// How the plugin is named in reports: `builtin:NAME` or the path.
+    pub fn display(&self) -> String {
+        match self {
+            PluginRef::Builtin(name) => format!("builtin:{name}"),
+            PluginRef::File { path, .. } => path.display().to_string(),
+        }
+    }
+}
+
+/// A checked policy.
+#[derive(Debug, Clone)]
+pub struct ValidPolicy {
+    /// Position in the file's `[[policy]]` list (for diagnostics).
+    pub index: usize,
+    /// Id.
+    pub id: String,
+    /// Plugin.
+    pub plugin: PluginRef,
+    /// Enforcement.
+    pub enforcement: Enforcement,
+    /// Compiled scope.
+    pub scope: Scope,
+    /// Limits.
+    pub limits: LimitsConfig,
+    /// Configuration as JSON, for the plugin.
+    pub config: serde_json::Value,
+}
+
+/// A checked configuration: every policy well-formed, ids unique, paths resolved.
+#[derive(Debug, Clone)]
+pub struct ValidConfig {
+    /// The file, as given.
+    pub path: String,
+    /// Its text, for later diagnostics (plugin schema checks).
+    pub text: String,
+    /// Inputs resolved against the file's directory.
+    pub inputs: Vec<String>,
+    /// Advisory database, resolved.
+    pub advisory_db: Option<PathBuf>,
+    /// Incomplete-scan handling.
+    pub incomplete_scans: IncompleteScans,
+    /// The policies, in file order.
+    pub policies: Vec<ValidPolicy>,
+}
+
+impl ValidConfig {
+    /// The byte span of `policy[index].<path…>` in the file, for diagnostics
+    /// found after loading (for example by a plugin's schema).
+    pub fn span_of(&self, index: usize, path: &[&str]) -> Option<Range<usize>> {
+        let table = DeTable::parse(&self.text).ok()?;
+        policy_span(table.get_ref(), index, path)
+    }
+
+    /// A [`ConfigError`] for diagnostics about this file.
+    pub fn error(&self, diagnostics: Vec<Diagnostic>) -> ConfigError {
+        ConfigError {
+            path: self.path.clone(),
+            text: self.text.clone(),
+            diagnostics,
+        }
+    }
+}
+
+/// Reads and checks a `verdict.toml`. `builtins` are the names `builtin:NAME`
+/// may use. Every problem in the file is reported at once.
+pub fn load(path: &Path, builtins: &[&str]) -> Result<ValidConfig, ConfigError> {
+    let text = fs_err::read_to_string(path).map_err(|error| ConfigError {
+        path: path.display().to_string(),
+        text: String::new(),
+        diagnostics: vec![Diagnostic::new(error.to_string(), None)],
+    })?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    parse(&path.display().to_string(), text, base, builtins)
+}
+
+/// Checks configuration text; relative paths resolve against `base`.
+pub fn parse(path: &str, text: String, base: &Path, builtins: &[&str]) -> Result<ValidConfig, ConfigError> {
+    let fail = |text: String, diagnostics| ConfigError {
+        path: path.to_owned(),
+        text,
+        diagnostics,
+    };
+    let config: Config = match toml::from_str(&text) {
+        Ok(config) => config,
+        Err(error) => {
+            let diagnostic = Diagnostic::new(error.message().trim_end().to_owned(), error.span());
+            return Err(fail(text, vec![diagnostic]));
+        }
+    };
+    let spans = DeTable::parse(&text).map_err(|error| {
+        fail(text.clone(), vec![Diagnostic::new(error.message().to_owned(), error.span())])
+    })?;
+    let spans = spans.get_ref();
+    let mut diagnostics = Vec::new();
+    let mut policies = Vec::new();
+    for (index, policy) in config.policies.iter().enumerate() {
+        let span = |key: &str| policy_span(spans, index, &[key]);
+        let before = diagnostics.len();
+        if !is_kebab_case(&policy.id) {
+            diagnostics.push(
+                Diagnostic::new(format!("policy id `{}` is not kebab-case", policy.id), span("id"))
+                    .with_hint("use lowercase letters, digits and `-`, e.g. `no-critical-vulns`"),
+            );
+        } else if config.policies[..index].iter().any(|other| other.id == policy.id) {
+            diagnostics.push(Diagnostic::new(format!("duplicate policy id `{}`", policy.id), span("id")));
+        }
+        let plugin = match check_plugin(policy, base, builtins) {
+            Ok(plugin) => Some(plugin),
+            Err(diagnostic) => {
+                let key = if diagnostic.message.contains("sha256") { "sha256" } else { "plugin" };
+                diagnostics.push(Diagnostic { span: span(key).or_else(|| span("plugin")), ..diagnostic });
+                None
+            }
+        };
+        let scope = match Scope::new(&policy.environments, &policy.branches) {
+            Ok(scope) => Some(scope),
+            Err(message) => {
+                let key = if policy.environments.iter().any(|p| message.contains(&format!("`{p}`"))) {
+                    "environments"
+                } else {
+                    "branches"
+                };
+                diagnostics.push(Diagnostic::new(format!("policy `{}`: {message}", policy.id), span(key)));
+                None
+            }
+        };
+        for (value, key) in [
+            (policy.limits.time_ms, "time-ms"),
+            (policy.limits.memory_mib, "memory-mib"),
+            (policy.limits.outcome_mib, "outcome-mib"),
+        ] {
+            if value == Some(0) {
+                diagnostics.push(Diagnostic::new(
+                    format!("policy `{}`: limit `{key}` must be greater than 0", policy.id),
+                    policy_span(spans, index, &["limits", key]),
+                ));
+            }
+        }
+        if let (Some(plugin), Some(scope), true) = (plugin, scope, diagnostics.len() == before) {
+            policies.push(ValidPolicy {
+                index,
+                id: policy.id.clone(),
+                plugin,
+                enforcement: policy.enforcement,
+                scope,
+                limits: policy.limits,
+                config: toml_to_json(toml::Value::Table(policy.config.clone())),
+            });
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(fail(text, diagnostics));
+    }
+    Ok(ValidConfig {
+        path: path.to_owned(),
+        inputs: config.inputs.iter().map(|input| resolve_input(base, input)).collect(),
+        advisory_db: config.advisory_db.as_ref().map(|db| base.join(db)),
+        incomplete_scans: config.incomplete_scans,
+        policies,
+        text,
+    })
+}
+
+fn check_plugin(policy: &PolicyConfig, base: &Path, builtins: &[&str]) -> Result<PluginRef, Diagnostic> {
+    if let Some(name) = policy.plugin.strip_prefix("builtin:") {
+        if !builtins.contains(&name) {
+            return Err(Diagnostic::new(format!("policy `{}`: unknown built-in plugin `{name}`", policy.id), None)
+                .with_hint(format!("built-in plugins: {}", builtins.join(", "))));
+        }
+        if policy.sha256.is_some() {
+            return Err(Diagnostic::new(
+                format!("policy `{}`: `sha256` applies only to plugin files, not built-ins", policy.id),
+                None,
+            ));
+        }
+        return Ok(PluginRef::Builtin(name.to_owned()));
+    }
+    match &policy.sha256 {
+        None => Err(Diagnostic::new(format!("policy `{}`: plugin file `{}` has no `sha256` pin", policy.id, policy.plugin), None)
+            .with_hint("add `sha256 = \"…\"`; `verdict plugin inspect FILE` prints it")),
+        Some(sha256) if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) => Err(Diagnostic::new(
+            format!("policy `{}`: `sha256` must be 64 hex digits", policy.id),
+            None,
+        )),
+        Some(sha256) => Ok(PluginRef::File {
+            path: base.join(&policy.plugin),
+            sha256: sha256.to_ascii_lowercase(),
+        }),
+    }
+}
+
+/// Resolves an input against the config's directory, keeping a `FORMAT:` prefix.
+fn resolve_input(base: &Path, input: &str) -> String {
+    if let Some((format, path)) = input.split_once(':')
+        && !format.is_empty()
+        && format.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+        && !base.join(input).exists()
+    {
+        return format!("{format}:{}", base.join(path).display());
+    }
+    base.join(input).display().to_string()
+}
+
+fn is_kebab_case(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The span of `policy[index].<path…>` (a key's name when present, else its value).
+fn policy_span(root: &DeTable<'_>, index: usize, path: &[&str]) -> Option<Range<usize>> {
+    let policies = root.get("policy")?;
+    let DeValue::Array(policies) = policies.get_ref() else {
+        return None;
+    };
+    let policy = policies.get(index)?;
+    let mut span = policy.span();
+    let mut current = policy.get_ref();
+    for key in path {
+        let DeValue::Table(table) = current else {
+            return Some(span);
+        };
+        let (name, value) = table.get_key_value(*key)?;
+        span = name.span();
+        current = value.get_ref();
+    }
+    Some(span)
+}
+
+/// TOML to JSON without TOML's private datetime wrapper: datetimes become
+/// RFC 3339 strings.
+pub(crate) fn toml_to_json(value: toml::Value) -> serde_json::Value {
+    use serde_json::Value as Json;
+    match value {
+        toml::Value::String(text) => Json::String(text),
+        toml::Value::Integer(number) => Json::from(number),
+        toml::Value::Float(number) => serde_json::Number::from_f64(number).map_or(Json::Null, Json::Number),
+        toml::Value::Boolean(flag) => Json::Bool(flag),
+        toml::Value::Datetime(datetime) => Json::String(datetime.to_string()),
+        toml::Value::Array(items) => Json::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => Json::Object(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BUILTINS: &[&str] = &["coverage", "vulnerabilities"];
+
+    fn check(text: &str) -> Result<ValidConfig, ConfigError> {
+        parse("verdict.toml", text.to_owned(), Path::new("/repo"), BUILTINS)
+    }
+
+    #[test]
+    fn reads_a_gate_with_builtin_and_file_plugins() {
+        let config = check(
+            r#"
+inputs = ["reports/", "sarif:out/results.json"]
+[[policy]]
+id = "coverage"
+plugin = "builtin:coverage"
+branches = ["main"]
+config = { min-lines = 80.0 }
+
+[[policy]]
+id = "custom"
+plugin = "plugins/custom.wasm"
+sha256 = "AB0000000000000000000000000000000000000000000000000000000000000c"
+enforcement = "advisory"
+"#,
+        )
+        .unwrap();
+        assert_eq!(config.inputs, ["/repo/reports/", "sarif:/repo/out/results.json"]);
+        assert_eq!(config.policies[0].config, serde_json::json!({"min-lines": 80.0}));
+        assert_eq!(config.policies[0].enforcement, Enforcement::Hard);
+        assert!(matches!(&config.policies[1].plugin, PluginRef::File { sha256, .. } if sha256.starts_with("ab")));
+    }
+
+    #[test]
+    fn reports_every_problem_at_once_with_lines() {
+        let error = check(
+            r#"[[policy]]
+id = "Bad_Id"
+plugin = "builtin:nope"
+
+[[policy]]
+id = "x"
+plugin = "custom.wasm"
+branches = ["["]
+"#,
+        )
+        .unwrap_err();
+        let text = error.to_string();
+        assert_eq!(error.diagnostics.len(), 4, "{text}");
+        assert!(text.contains("verdict.toml:2:1: policy id `Bad_Id` is not kebab-case"), "{text}");
+        assert!(text.contains("verdict.toml:3:1: policy `Bad_Id`: unknown built-in plugin `nope`"), "{text}");
+        assert!(text.contains("verdict.toml:7:1: policy `x`: plugin file `custom.wasm` has no `sha256` pin"), "{text}");
+        assert!(text.contains("verdict.toml:8:1: policy `x`: invalid glob `[`"), "{text}");
+        assert!(error.render().contains("hint: add `sha256"), "{}", error.render());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_position() {
+        let error = check("[[policy]]\nid = \"a\"\nplugin = \"builtin:coverage\"\nenforcment = \"hard\"\n").unwrap_err();
+        let text = error.to_string();
+        assert!(text.starts_with("verdict.toml:4:1: unknown field `enforcment`"), "{text}");
+    }
+
+    #[test]
+    fn duplicate_ids_are_rejected() {
+        let error = check(
+            "[[policy]]\nid = \"a\"\nplugin = \"builtin:coverage\"\n[[policy]]\nid = \"a\"\nplugin = \"builtin:coverage\"\n",
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("verdict.toml:5:1: duplicate policy id `a`"), "{error}");
+    }
+
+    #[test]
+    fn span_of_finds_nested_config_keys() {
+        let text = "[[policy]]\nid = \"a\"\nplugin = \"builtin:coverage\"\n[policy.config]\nmin-lines = 80\n";
+        let config = check(text).unwrap();
+        let span = config.span_of(0, &["config", "min-lines"]).unwrap();
+        assert_eq!(&text[span], "min-lines");
+    }
+}
