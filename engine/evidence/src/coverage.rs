@@ -52,6 +52,17 @@ impl CoverageTotals {
         })
     }
 
+    /// The sum of two totals.
+    pub fn plus(&self, other: &CoverageTotals) -> CoverageTotals {
+        CoverageTotals {
+            files: self.files + other.files,
+            lines_total: self.lines_total + other.lines_total,
+            lines_covered: self.lines_covered + other.lines_covered,
+            branches_total: self.branches_total + other.branches_total,
+            branches_covered: self.branches_covered + other.branches_covered,
+        }
+    }
+
     /// Line coverage in percent, `None` when there are no executable lines.
     pub fn line_percent(&self) -> Option<f64> {
         percent(self.lines_covered, self.lines_total)

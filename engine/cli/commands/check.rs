@@ -1,0 +1,75 @@
+//! `verdict check`: the gate.
+
+use crate::args::{CheckArgs, ReportFormat};
+use crate::context::{self, ContextArgs};
+use crate::exit::ExitStatus;
+use crate::gate::{self, RunOptions};
+use std::io::Write;
+use verdict_gate::Decision;
+use verdict_ingest::Options;
+use verdict_report::{OutputFormat, render};
+
+pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
+    let config = match verdict_gate::load(&args.config, &gate::builtin_names()) {
+        Ok(config) => config,
+        Err(error) => return Ok(config_error(&error)),
+    };
+    let context = context::build(
+        ContextArgs {
+            environment: args.env.clone(),
+            branch: args.branch.clone(),
+            version: args.version.clone(),
+            now: args.now.clone(),
+            actor: args.actor.clone(),
+            repository: args.repository.clone(),
+            tags: args.tags.clone(),
+        },
+        true,
+    )?;
+    let mut paths = config.inputs.clone();
+    paths.extend(args.inputs.iter().cloned());
+    if paths.is_empty() {
+        anyhow::bail!(
+            "no inputs: list them in `{}` (`inputs = [...]`) or pass `--input PATH`",
+            args.config.display()
+        );
+    }
+    let inputs = super::ingest::inputs(&paths, None)?;
+    let options = Options {
+        advisory_db: args.advisory_db.clone().or_else(|| config.advisory_db.clone()),
+    };
+    let mut evidence = verdict_ingest::ingest(&inputs, &options)?;
+    if let Some(repo) = &args.repo {
+        evidence.commits = crate::git::commits(repo, args.base.as_deref(), args.head.as_deref())?;
+    }
+    let run_options = RunOptions {
+        cache_dir: args.cache_dir.clone(),
+        no_cache: args.no_cache,
+        timings: !args.no_timings,
+    };
+    let host = gate::host(&run_options)?;
+    let verdict = match gate::run(&host, &config, &evidence, context, &run_options) {
+        Ok(verdict) => verdict,
+        Err(error) => match error.downcast::<verdict_gate::ConfigError>() {
+            Ok(config_errors) => return Ok(config_error(&config_errors)),
+            Err(error) => return Err(error),
+        },
+    };
+    let format = match args.format {
+        ReportFormat::Console => OutputFormat::Console,
+        ReportFormat::Json => OutputFormat::Json,
+    };
+    std::io::stdout().lock().write_all(render(format, &verdict).as_bytes())?;
+    Ok(match verdict.decision {
+        Decision::Pass | Decision::Warn | Decision::Skipped => ExitStatus::Success,
+        Decision::Fail => ExitStatus::Failure,
+        Decision::Error => ExitStatus::Error,
+    })
+}
+
+/// Prints configuration diagnostics with their snippets; exit 2.
+#[expect(clippy::print_stderr, reason = "diagnostics are the command's output on failure")]
+pub fn config_error(error: &verdict_gate::ConfigError) -> ExitStatus {
+    eprint!("{}", error.render());
+    ExitStatus::Error
+}

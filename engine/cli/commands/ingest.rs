@@ -1,0 +1,218 @@
+//! `verdict ingest`: read inputs, print a summary or the evidence as JSON.
+
+use crate::args::{IngestArgs, IngestOutput};
+use crate::exit::ExitStatus;
+use anyhow::Context as _;
+use serde::Serialize;
+use std::io::{BufWriter, Write};
+use verdict_evidence::{CoverageTotals, Evidence, FileCoverage, Severity};
+use verdict_ingest::{Input, Options};
+
+pub fn run(args: &IngestArgs) -> anyhow::Result<ExitStatus> {
+    let inputs = inputs(&args.paths, args.format.as_deref())?;
+    let options = Options {
+        advisory_db: args.advisory_db.clone(),
+    };
+    let evidence = verdict_ingest::ingest(&inputs, &options)?;
+    let stdout = std::io::stdout().lock();
+    let mut out = BufWriter::new(stdout);
+    match args.output {
+        IngestOutput::Json => {
+            serde_json::to_writer_pretty(&mut out, &JsonEvidence::new(&evidence)).context("failed to write JSON")?;
+            writeln!(out)?;
+        }
+        IngestOutput::Summary => write_summary(&mut out, &evidence)?,
+    }
+    out.flush()?;
+    Ok(ExitStatus::Success)
+}
+
+/// Command-line paths to inputs, with `--format` forcing every one that
+/// does not force its own with `FORMAT:PATH`.
+pub fn inputs(paths: &[String], format: Option<&str>) -> anyhow::Result<Vec<Input>> {
+    let forced = match format {
+        Some(id) => Some(verdict_ingest::find_format(id).ok_or_else(|| {
+            anyhow::anyhow!("unknown format `{id}`: `verdict formats` lists the supported ones")
+        })?),
+        None => None,
+    };
+    paths
+        .iter()
+        .map(|path| {
+            let mut input = Input::parse(path)?;
+            if input.format.is_none() {
+                input.format = forced;
+            }
+            Ok(input)
+        })
+        .collect()
+}
+
+/// The shape of `verdict ingest --output json`.
+#[derive(Serialize)]
+struct JsonEvidence<'a> {
+    sources: &'a [verdict_evidence::Source],
+    findings: &'a [verdict_evidence::Finding],
+    vulnerabilities: &'a [verdict_evidence::Vulnerability],
+    secrets: &'a [verdict_evidence::Secret],
+    coverage: JsonCoverage<'a>,
+    components: &'a [verdict_evidence::Component],
+    tests: &'a [verdict_evidence::TestSuite],
+    documents: &'a [verdict_evidence::Document],
+    notices: &'a [verdict_evidence::Notice],
+}
+
+#[derive(Serialize)]
+struct JsonCoverage<'a> {
+    files: &'a [FileCoverage],
+    totals: CoverageTotals,
+}
+
+impl<'a> JsonEvidence<'a> {
+    fn new(evidence: &'a Evidence) -> Self {
+        JsonEvidence {
+            sources: &evidence.sources,
+            findings: &evidence.findings,
+            vulnerabilities: &evidence.vulnerabilities,
+            secrets: &evidence.secrets,
+            coverage: JsonCoverage {
+                files: &evidence.coverage,
+                totals: evidence.coverage_totals(),
+            },
+            components: &evidence.components,
+            tests: &evidence.tests,
+            documents: &evidence.documents,
+            notices: &evidence.notices,
+        }
+    }
+}
+
+/// Per-input counts, gathered in one pass over the records.
+#[derive(Default)]
+struct Counts {
+    findings: [u64; 5],
+    vulnerabilities: [u64; 5],
+    secrets: u64,
+    coverage: CoverageTotals,
+    components: u64,
+    tests: (u64, u64),
+    documents: u64,
+    notices: u64,
+}
+
+fn write_summary(out: &mut impl Write, evidence: &Evidence) -> anyhow::Result<()> {
+    let mut counts: Vec<Counts> = evidence.sources.iter().map(|_| Counts::default()).collect();
+    let mut total = Counts::default();
+    let slot = |severity: Severity| severity as usize;
+    for finding in &evidence.findings {
+        counts[finding.source as usize].findings[slot(finding.severity)] += 1;
+        total.findings[slot(finding.severity)] += 1;
+    }
+    for vulnerability in &evidence.vulnerabilities {
+        counts[vulnerability.source as usize].vulnerabilities[slot(vulnerability.severity)] += 1;
+        total.vulnerabilities[slot(vulnerability.severity)] += 1;
+    }
+    for secret in &evidence.secrets {
+        counts[secret.source as usize].secrets += 1;
+        total.secrets += 1;
+    }
+    for file in &evidence.coverage {
+        let totals = &mut counts[file.source as usize].coverage;
+        *totals = totals.plus(&CoverageTotals::of([file]));
+    }
+    for component in &evidence.components {
+        counts[component.source as usize].components += 1;
+        total.components += 1;
+    }
+    for suite in &evidence.tests {
+        let entry = &mut counts[suite.source as usize].tests;
+        entry.0 += suite.tests;
+        entry.1 += suite.failures + suite.errors;
+        total.tests.0 += suite.tests;
+        total.tests.1 += suite.failures + suite.errors;
+    }
+    for document in &evidence.documents {
+        counts[document.source as usize].documents += 1;
+        total.documents += 1;
+    }
+    for notice in &evidence.notices {
+        counts[notice.source as usize].notices += 1;
+    }
+    total.coverage = evidence.coverage_totals();
+    let path_width = evidence.sources.iter().map(|s| s.path.len()).max().unwrap_or(4).clamp(4, 72);
+    let format_width = evidence.sources.iter().map(|s| s.format.len()).max().unwrap_or(6).max(6);
+    writeln!(out, "{:path_width$}  {:format_width$}  {:>7}  DETAILS", "PATH", "FORMAT", "RECORDS")?;
+    for (source, counts) in evidence.sources.iter().zip(&counts) {
+        writeln!(
+            out,
+            "{:path_width$}  {:format_width$}  {:>7}  {}",
+            source.path,
+            source.format,
+            source.records,
+            details(counts)
+        )?;
+    }
+    writeln!(
+        out,
+        "total: {} {}, {} records: {}",
+        evidence.sources.len(),
+        if evidence.sources.len() == 1 { "file" } else { "files" },
+        evidence.record_count(),
+        details(&total)
+    )?;
+    for notice in &evidence.notices {
+        let path = evidence.sources.get(notice.source as usize).map_or("", |s| s.path.as_str());
+        writeln!(out, "notice: `{path}`: {}: {}", kind_name(notice.kind), notice.message)?;
+    }
+    Ok(())
+}
+
+fn kind_name(kind: verdict_evidence::NoticeKind) -> &'static str {
+    match kind {
+        verdict_evidence::NoticeKind::IncompleteScan => "incomplete scan",
+        verdict_evidence::NoticeKind::Warning => "warning",
+    }
+}
+
+fn details(counts: &Counts) -> String {
+    let mut parts = Vec::new();
+    for (name, by_severity) in [("findings", &counts.findings), ("vulnerabilities", &counts.vulnerabilities)] {
+        let sum: u64 = by_severity.iter().sum();
+        if sum > 0 {
+            let breakdown: Vec<String> = Severity::ALL_DESCENDING
+                .iter()
+                .filter(|severity| by_severity[**severity as usize] > 0)
+                .map(|severity| format!("{severity} {}", by_severity[*severity as usize]))
+                .collect();
+            parts.push(format!("{name} {sum} ({})", breakdown.join(", ")));
+        }
+    }
+    if counts.secrets > 0 {
+        parts.push(format!("secrets {}", counts.secrets));
+    }
+    if counts.coverage.files > 0 {
+        let totals = counts.coverage;
+        let percent = totals.line_percent().map_or("n/a".to_owned(), |p| format!("{p:.1}%"));
+        let mut text = format!(
+            "coverage {} files, lines {}/{} ({percent})",
+            totals.files, totals.lines_covered, totals.lines_total
+        );
+        if totals.branches_total > 0 {
+            text.push_str(&format!(", branches {}/{}", totals.branches_covered, totals.branches_total));
+        }
+        parts.push(text);
+    }
+    if counts.components > 0 {
+        parts.push(format!("components {}", counts.components));
+    }
+    if counts.tests.0 > 0 {
+        parts.push(format!("tests {} ({} failed)", counts.tests.0, counts.tests.1));
+    }
+    if counts.documents > 0 {
+        parts.push(format!("documents {}", counts.documents));
+    }
+    if counts.notices > 0 {
+        parts.push(format!("notices {}", counts.notices));
+    }
+    if parts.is_empty() { "no records".to_owned() } else { parts.join("; ") }
+}

@@ -1,0 +1,289 @@
+//! `verdict test`: policy test cases, like `opa test` or `sentinel test`.
+//!
+//! A case is a TOML file with an `[expect]` table; see `docs/policy-tests.md`.
+
+use crate::args::TestArgs;
+use crate::context::{self, ContextArgs};
+use crate::exit::ExitStatus;
+use crate::gate::{self, RunOptions};
+use anyhow::Context as _;
+use serde::Deserialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use verdict_evidence::Severity;
+use verdict_evidence::policy::Violation;
+use verdict_gate::Decision;
+use verdict_gate::document::Verdict;
+use verdict_host::Host;
+
+/// One test case file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Case {
+    /// What the case shows, as a sentence.
+    name: Option<String>,
+    /// Inputs, relative to the case file.
+    #[serde(default)]
+    inputs: Vec<String>,
+    /// A whole gate file to run, relative to the case file.
+    gate: Option<PathBuf>,
+    /// One policy to run (a `[[policy]]` table of verdict.toml, `id` optional).
+    policy: Option<toml::Table>,
+    /// Advisory database for `Cargo.lock` inputs.
+    advisory_db: Option<PathBuf>,
+    #[serde(default)]
+    context: CaseContext,
+    expect: Expect,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct CaseContext {
+    env: Option<String>,
+    branch: Option<String>,
+    version: Option<String>,
+    now: Option<String>,
+    actor: Option<String>,
+    repository: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Expect {
+    decision: Decision,
+    /// Fail when there are actual violations no expectation matches.
+    #[serde(default = "yes")]
+    exact: bool,
+    #[serde(default)]
+    violations: Vec<ExpectedViolation>,
+    /// A substring of the policy error, for cases that expect `error`.
+    error: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ExpectedViolation {
+    rule: Option<String>,
+    /// A substring of the message.
+    message: Option<String>,
+    fingerprint: Option<String>,
+    severity: Option<Severity>,
+    /// The policy that reports it, for cases that run a whole gate.
+    policy: Option<String>,
+}
+
+impl ExpectedViolation {
+    fn matches(&self, policy: &str, violation: &Violation) -> bool {
+        self.rule.as_ref().is_none_or(|rule| *rule == violation.rule)
+            && self.message.as_ref().is_none_or(|m| violation.message.contains(m.as_str()))
+            && self.fingerprint.as_ref().is_none_or(|f| *f == violation.fingerprint)
+            && self.severity.is_none_or(|s| s == violation.severity)
+            && self.policy.as_ref().is_none_or(|p| p == policy)
+    }
+
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(policy) = &self.policy {
+            parts.push(format!("policy `{policy}`"));
+        }
+        if let Some(rule) = &self.rule {
+            parts.push(format!("rule `{rule}`"));
+        }
+        if let Some(severity) = self.severity {
+            parts.push(format!("severity `{severity}`"));
+        }
+        if let Some(message) = &self.message {
+            parts.push(format!("message containing `{message}`"));
+        }
+        if let Some(fingerprint) = &self.fingerprint {
+            parts.push(format!("fingerprint `{fingerprint}`"));
+        }
+        parts.join(", ")
+    }
+}
+
+pub fn run(args: &TestArgs) -> anyhow::Result<ExitStatus> {
+    let roots = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let cases = discover(&roots)?;
+    if cases.is_empty() {
+        anyhow::bail!("no test cases found: a case is a `*.toml` file with an `[expect]` table");
+    }
+    let options = RunOptions {
+        cache_dir: args.cache_dir.clone(),
+        no_cache: false,
+        timings: false,
+    };
+    let host = gate::host(&options)?;
+    let mut out = std::io::stdout().lock();
+    let (mut passed, mut failed, mut errored) = (0, 0, 0);
+    for path in &cases {
+        match run_case(&host, path, &options) {
+            Ok((name, problems)) if problems.is_empty() => {
+                passed += 1;
+                writeln!(out, "PASS   {}  {name}", path.display())?;
+            }
+            Ok((name, problems)) => {
+                failed += 1;
+                writeln!(out, "FAIL   {}  {name}", path.display())?;
+                for problem in problems {
+                    writeln!(out, "         {problem}")?;
+                }
+            }
+            Err(error) => {
+                errored += 1;
+                let mut line = error.to_string();
+                for cause in error.chain().skip(1) {
+                    line.push_str(&format!(": {cause}"));
+                }
+                writeln!(out, "ERROR  {}  {line}", path.display())?;
+            }
+        }
+    }
+    writeln!(out, "\n{passed} passed, {failed} failed, {errored} errored")?;
+    Ok(if errored > 0 {
+        ExitStatus::Error
+    } else if failed > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// Case files under the roots, sorted: explicit files always, and in
+/// directories every `*.toml` with an `[expect]` table.
+fn discover(roots: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut cases = Vec::new();
+    for root in roots {
+        if root.is_file() {
+            cases.push(root.clone());
+            continue;
+        }
+        if !root.is_dir() {
+            anyhow::bail!("`{}` does not exist", root.display());
+        }
+        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+            let entry = entry?;
+            let path = entry.path();
+            let is_toml = path.extension().is_some_and(|ext| ext == "toml");
+            let ignored = path.components().any(|c| c.as_os_str() == "target");
+            if entry.file_type().is_file() && is_toml && !ignored {
+                let text = fs_err::read_to_string(path)?;
+                if text.lines().any(|line| line.trim() == "[expect]") {
+                    cases.push(path.to_path_buf());
+                }
+            }
+        }
+    }
+    Ok(cases)
+}
+
+/// Runs one case; returns its name and what did not match.
+fn run_case(host: &Host, path: &Path, options: &RunOptions) -> anyhow::Result<(String, Vec<String>)> {
+    let text = fs_err::read_to_string(path)?;
+    let case: Case = toml::from_str(&text).map_err(|error| anyhow::anyhow!("{}", error.message().trim_end()))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let name = case.name.clone().unwrap_or_default();
+    let config = match (&case.gate, &case.policy) {
+        (Some(gate_path), None) => verdict_gate::load(&base.join(gate_path), &gate::builtin_names()),
+        (None, Some(policy)) => {
+            let mut policy = policy.clone();
+            policy.entry("id").or_insert_with(|| toml::Value::String("policy-under-test".into()));
+            let mut root = toml::Table::new();
+            root.insert("policy".into(), toml::Value::Array(vec![toml::Value::Table(policy)]));
+            let text = toml::to_string(&root).context("cannot write the case's policy as TOML")?;
+            verdict_gate::parse(&format!("{} [policy]", path.display()), text, base, &gate::builtin_names())
+        }
+        _ => anyhow::bail!("a test case needs exactly one of `gate = \"FILE\"` or a `[policy]` table"),
+    }
+    .map_err(|error| anyhow::anyhow!("{error}"))?;
+    let mut paths = config.inputs.clone();
+    paths.extend(case.inputs.iter().map(|input| resolve(base, input)));
+    let inputs = super::ingest::inputs(&paths, None)?;
+    let ingest_options = verdict_ingest::Options {
+        advisory_db: case.advisory_db.as_ref().map(|db| base.join(db)).or_else(|| config.advisory_db.clone()),
+    };
+    let evidence = verdict_ingest::ingest(&inputs, &ingest_options)?;
+    let context = context::build(
+        ContextArgs {
+            environment: case.context.env,
+            branch: case.context.branch,
+            version: case.context.version,
+            now: case.context.now,
+            actor: case.context.actor,
+            repository: case.context.repository,
+            tags: case.context.tags,
+        },
+        false,
+    )?;
+    let verdict = gate::run(host, &config, &evidence, context, options).map_err(|error| anyhow::anyhow!("{error}"))?;
+    Ok((name, compare(&case.expect, &verdict)))
+}
+
+fn resolve(base: &Path, input: &str) -> String {
+    match input.split_once(':') {
+        Some((format, path)) if verdict_ingest::find_format(format).is_some() && !base.join(input).exists() => {
+            format!("{format}:{}", base.join(path).display())
+        }
+        _ => base.join(input).display().to_string(),
+    }
+}
+
+/// What differs between the expectation and the verdict, one line each.
+fn compare(expect: &Expect, verdict: &Verdict) -> Vec<String> {
+    let mut problems = Vec::new();
+    if verdict.decision != expect.decision {
+        problems.push(format!("expected decision `{}`, got `{}`", expect.decision, verdict.decision));
+    }
+    let errors: Vec<String> = verdict
+        .errors
+        .iter()
+        .cloned()
+        .chain(verdict.policies.iter().filter_map(|p| p.error.as_ref().map(|e| format!("policy `{}`: {e}", p.id))))
+        .collect();
+    match &expect.error {
+        Some(expected) if !errors.iter().any(|error| error.contains(expected.as_str())) => {
+            problems.push(format!("expected an error containing `{expected}`, got: {}", describe_errors(&errors)));
+        }
+        None if !errors.is_empty() && expect.decision != Decision::Error => {
+            problems.push(format!("unexpected error: {}", describe_errors(&errors)));
+        }
+        _ => {}
+    }
+    let actual: Vec<(&str, &Violation)> = verdict
+        .policies
+        .iter()
+        .flat_map(|policy| policy.violations.iter().map(move |v| (policy.id.as_str(), v)))
+        .collect();
+    let mut used = vec![false; actual.len()];
+    for expected in &expect.violations {
+        let found = actual
+            .iter()
+            .enumerate()
+            .find(|(index, (policy, violation))| !used[*index] && expected.matches(policy, violation));
+        match found {
+            Some((index, _)) => used[index] = true,
+            None => problems.push(format!("missing violation: {}", expected.describe())),
+        }
+    }
+    if expect.exact {
+        for ((policy, violation), used) in actual.iter().zip(&used) {
+            if !used {
+                problems.push(format!(
+                    "unexpected violation: policy `{policy}`, rule `{}`, severity `{}`: {}",
+                    violation.rule, violation.severity, violation.message
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn describe_errors(errors: &[String]) -> String {
+    if errors.is_empty() { "no error".to_owned() } else { errors.join("; ") }
+}

@@ -1,0 +1,4 @@
+//! One module per output format.
+
+pub(crate) mod console;
+pub(crate) mod json;
