@@ -1,1 +1,9 @@
-//! End-to-end tests of the verdict binary.
+//! End-to-end tests of the `verdict` binary: exit codes, stdout and stderr
+//! together, on real scanner outputs and real plugins.
+
+mod check;
+mod hostile;
+mod ingest;
+mod plugin;
+mod support;
+mod test_command;

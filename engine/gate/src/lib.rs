@@ -15,6 +15,7 @@ mod decision;
 mod diagnostic;
 pub mod document;
 mod schema;
+mod schema_file;
 mod scope;
 
 pub use config::{
@@ -23,4 +24,5 @@ pub use config::{
 pub use decision::{Decision, Enforcement, decide, decide_policy};
 pub use diagnostic::{ConfigError, Diagnostic};
 pub use schema::validate_policy_config;
+pub use schema_file::config_schema_json;
 pub use scope::Scope;

@@ -15,6 +15,7 @@
 //! # Ok::<(), verdict_ingest::IngestError>(())
 //! ```
 
+pub mod docs;
 mod error;
 pub mod formats;
 mod input;

@@ -3,11 +3,15 @@
 use crate::error::FormatError;
 use crate::formats::{Output, ParseInput};
 use crate::sniff::{Shape, Sniff};
+use serde::Deserialize;
 use verdict_evidence::Document;
 
 pub(crate) fn detect_json(sniff: &Sniff<'_>) -> bool {
     matches!(sniff.shape, Shape::JsonObject | Shape::JsonArray)
-        && !matches!(sniff.extension().as_deref(), Some("yaml" | "yml" | "toml" | "lock"))
+        && !matches!(
+            sniff.extension().as_deref(),
+            Some("yaml" | "yml" | "toml" | "lock")
+        )
 }
 
 pub(crate) fn detect_yaml(sniff: &Sniff<'_>) -> bool {
@@ -19,28 +23,105 @@ pub(crate) fn detect_toml(sniff: &Sniff<'_>) -> bool {
 }
 
 pub(crate) fn parse_json(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
-    let value: serde_json::Value = serde_json::from_slice(input.bytes).map_err(|e| FormatError::json(&e))?;
-    output.evidence.documents.push(Document { source: 0, value });
+    let text = std::str::from_utf8(input.bytes).map_err(|e| utf8_error(input.bytes, &e))?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| FormatError::json(&e))?;
+    output
+        .evidence
+        .documents
+        .push(Document { source: 0, value });
     Ok(())
 }
 
+/// Reads every document of a YAML stream (`---` separated), one [`Document`]
+/// each, with aliases expanded (serde_yaml_ng caps the expansion, so alias
+/// bombs fail with "repetition limit exceeded") and `<<` merge keys applied.
+/// Custom tags such as CloudFormation's `!Ref x` become `{"!Ref": "x"}`;
+/// `!!binary` stays the base64 text. The empty document a trailing `---`
+/// leaves is dropped when the stream holds others.
 pub(crate) fn parse_yaml(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
     let text = std::str::from_utf8(input.bytes).map_err(|e| utf8_error(input.bytes, &e))?;
-    let value: serde_json::Value = serde_yaml_ng::from_str(text).map_err(|e| {
-        let error = FormatError::new(e.to_string());
-        match e.location() {
-            Some(at) => FormatError::new(strip_position(&e.to_string())).at(at.line() as u64, Some(at.column() as u64)),
-            None => error,
-        }
-    })?;
-    output.evidence.documents.push(Document { source: 0, value });
+    let mut values = Vec::new();
+    for document in serde_yaml_ng::Deserializer::from_str(text) {
+        let mut value = serde_yaml_ng::Value::deserialize(document).map_err(|e| yaml_error(&e))?;
+        value.apply_merge().map_err(|e| yaml_error(&e))?;
+        values.push(yaml_to_json(value)?);
+    }
+    if values.len() > 1 {
+        values.retain(|value| !value.is_null());
+    }
+    output.evidence.documents.extend(
+        values
+            .into_iter()
+            .map(|value| Document { source: 0, value }),
+    );
     Ok(())
 }
 
+fn yaml_error(error: &serde_yaml_ng::Error) -> FormatError {
+    let message = strip_position(&error.to_string());
+    match error.location() {
+        Some(at) => FormatError::new(message).at(at.line() as u64, Some(at.column() as u64)),
+        None => FormatError::new(message),
+    }
+}
+
+fn yaml_to_json(value: serde_yaml_ng::Value) -> Result<serde_json::Value, FormatError> {
+    use serde_json::Value as Json;
+    use serde_yaml_ng::Value as Yaml;
+    Ok(match value {
+        Yaml::Null => Json::Null,
+        Yaml::Bool(b) => Json::Bool(b),
+        Yaml::Number(number) => {
+            if let Some(n) = number.as_u64() {
+                Json::from(n)
+            } else if let Some(n) = number.as_i64() {
+                Json::from(n)
+            } else {
+                // NaN and infinities have no JSON form and become null.
+                number
+                    .as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(Json::Null, Json::Number)
+            }
+        }
+        Yaml::String(s) => Json::String(s),
+        Yaml::Sequence(items) => Json::Array(
+            items
+                .into_iter()
+                .map(yaml_to_json)
+                .collect::<Result<_, _>>()?,
+        ),
+        Yaml::Mapping(mapping) => {
+            let mut object = serde_json::Map::with_capacity(mapping.len());
+            for (key, value) in mapping {
+                let key = match key {
+                    Yaml::String(s) => s,
+                    Yaml::Number(n) => n.to_string(),
+                    Yaml::Bool(b) => b.to_string(),
+                    Yaml::Null => String::from("null"),
+                    Yaml::Sequence(_) | Yaml::Mapping(_) | Yaml::Tagged(_) => {
+                        return Err(FormatError::new(
+                            "a mapping key is a sequence, mapping or tagged value: only scalar keys are supported",
+                        ));
+                    }
+                };
+                object.insert(key, yaml_to_json(value)?);
+            }
+            Json::Object(object)
+        }
+        Yaml::Tagged(tagged) => {
+            let mut object = serde_json::Map::with_capacity(1);
+            object.insert(tagged.tag.to_string(), yaml_to_json(tagged.value)?);
+            Json::Object(object)
+        }
+    })
+}
+
+/// Reads a TOML document. Dates and times become their RFC 3339 text.
 pub(crate) fn parse_toml(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
     let text = std::str::from_utf8(input.bytes).map_err(|e| utf8_error(input.bytes, &e))?;
-    let value: serde_json::Value = toml::from_str(text).map_err(|e| {
-        let message = e.message().to_owned();
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        let message = e.message().trim_end().to_owned();
         match e.span() {
             Some(span) => {
                 let (line, column) = crate::error::line_column(input.bytes, span.start);
@@ -49,8 +130,31 @@ pub(crate) fn parse_toml(input: &ParseInput<'_>, output: &mut Output) -> Result<
             None => FormatError::new(message),
         }
     })?;
-    output.evidence.documents.push(Document { source: 0, value });
+    let value = toml_to_json(toml::Value::Table(table));
+    output
+        .evidence
+        .documents
+        .push(Document { source: 0, value });
     Ok(())
+}
+
+fn toml_to_json(value: toml::Value) -> serde_json::Value {
+    use serde_json::Value as Json;
+    match value {
+        toml::Value::String(s) => Json::String(s),
+        toml::Value::Integer(n) => Json::from(n),
+        // NaN and infinities have no JSON form and become null.
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number),
+        toml::Value::Boolean(b) => Json::Bool(b),
+        toml::Value::Datetime(datetime) => Json::String(datetime.to_string()),
+        toml::Value::Array(items) => Json::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => Json::Object(
+            table
+                .into_iter()
+                .map(|(k, v)| (k, toml_to_json(v)))
+                .collect(),
+        ),
+    }
 }
 
 /// A UTF-8 error with the position of the first bad byte.

@@ -1,13 +1,425 @@
-//! Not yet implemented.
+//! SARIF 2.1.0 from any tool: results become findings, failed runs notices.
+//!
+//! The file is first scanned for its structure (`sarif/scan.rs`), so the
+//! rules, artifacts and taxonomies of a run are read before its results
+//! wherever they are in the file. Each result is then deserialized on its own
+//! into borrowing structs (`sarif/model.rs`) and converted into a compact
+//! finding (`sarif/result.rs`); large result arrays are converted on all
+//! cores in chunks whose outputs are joined in file order.
 
-use crate::error::FormatError;
+mod model;
+mod result;
+mod rules;
+mod scan;
+
+use crate::error::{FormatError, line_column};
 use crate::formats::{Output, ParseInput};
-use crate::sniff::Sniff;
+use crate::sniff::{Shape, Sniff};
+use model::{Artifact, Invocation, Str, Tool, ToolComponent};
+use rayon::prelude::*;
+use rules::RunContext;
+use scan::{Member, ScanError, Span};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use std::borrow::Cow;
+use verdict_evidence::{Finding, Notice, NoticeKind};
 
-pub(crate) fn detect(_sniff: &Sniff<'_>) -> bool {
-    false
+/// Result arrays at least this long are converted in parallel.
+const PARALLEL_MIN_RESULTS: usize = 4096;
+
+/// The one SARIF version read.
+const VERSION: &str = "2.1.0";
+
+pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
+    if sniff.shape != Shape::JsonObject {
+        return false;
+    }
+    if string_value(sniff.head, "$schema").is_some_and(|schema| schema.to_ascii_lowercase().contains("sarif")) {
+        return true;
+    }
+    // Bandit writes `version` and `$schema` last, after megabytes of runs:
+    // `runs` with a `tool.driver` inside is SARIF's own shape.
+    sniff.has_json_key("runs")
+        && (string_value(sniff.head, "version") == Some(VERSION)
+            || (sniff.has_json_key("tool") && sniff.has_json_key("driver")))
 }
 
-pub(crate) fn parse(_input: &ParseInput<'_>, _output: &mut Output) -> Result<(), FormatError> {
-    Err(FormatError::new("not implemented"))
+/// The string value of the first `"key": "value"` in `head`, escapes kept.
+fn string_value<'a>(head: &'a [u8], key: &str) -> Option<&'a str> {
+    let quoted = format!("\"{key}\"");
+    memchr::memmem::find_iter(head, quoted.as_bytes()).find_map(|at| {
+        let after_key = scan::skip_whitespace(head, at + quoted.len());
+        if head.get(after_key) != Some(&b':') {
+            return None;
+        }
+        let start = scan::skip_whitespace(head, after_key + 1);
+        if head.get(start) != Some(&b'"') {
+            return None;
+        }
+        let length = memchr::memchr(b'"', &head[start + 1..])?;
+        std::str::from_utf8(&head[start + 1..start + 1 + length]).ok()
+    })
+}
+
+pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
+    parse_bytes(input.bytes, output, PARALLEL_MIN_RESULTS)
+}
+
+/// Parses a SARIF log, converting result arrays of at least `parallel_min`
+/// elements in parallel (a parameter so tests can check both paths agree).
+fn parse_bytes(bytes: &[u8], output: &mut Output, parallel_min: usize) -> Result<(), FormatError> {
+    let document = scan::document(bytes).map_err(|error| syntax_error(bytes, &error))?;
+    if bytes[document.start] != b'{' {
+        return Err(at_offset(bytes, document.start, "expected a SARIF log object"));
+    }
+    let members = scan::members(bytes, document.start).map_err(|error| syntax_error(bytes, &error))?;
+    let mut version = None;
+    let mut runs = None;
+    for member in &members {
+        match &*key(bytes, member)? {
+            "version" => version = Some(unique(bytes, version, member, "version")?),
+            "runs" => runs = Some(unique(bytes, runs, member, "runs")?),
+            _ => validate(bytes, member.value, "a top-level property")?,
+        }
+    }
+    let Some(version) = version else {
+        return Err(FormatError::new("missing `version`: not a SARIF log"));
+    };
+    let text: Str<'_> = typed(bytes, version, "`version`")?;
+    if &*text != VERSION {
+        return Err(at_offset(
+            bytes,
+            version.start,
+            &format!("unsupported SARIF version `{}`: only {VERSION} is read", &*text),
+        ));
+    }
+    let Some(runs) = runs else {
+        return Err(FormatError::new("missing `runs`"));
+    };
+    if runs.of(bytes) == b"null" {
+        return Ok(());
+    }
+    let runs = scan::elements(bytes, runs.start).map_err(|error| shape_error(bytes, &error, "`runs` must be an array"))?;
+    let mut warnings = Vec::new();
+    for (index, run) in runs.iter().enumerate() {
+        parse_run(bytes, *run, index, output, &mut warnings, parallel_min)?;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for message in warnings {
+        if seen.insert(message.clone()) {
+            output.evidence.notices.push(Notice { source: 0, kind: NoticeKind::Warning, message });
+        }
+    }
+    Ok(())
+}
+
+/// The spans of one run's members that verdict reads.
+#[derive(Default)]
+struct RunSpans {
+    tool: Option<Span>,
+    artifacts: Option<Span>,
+    taxonomies: Option<Span>,
+    invocations: Option<Span>,
+    results: Option<Span>,
+}
+
+fn parse_run(
+    bytes: &[u8],
+    run: Span,
+    index: usize,
+    output: &mut Output,
+    warnings: &mut Vec<String>,
+    parallel_min: usize,
+) -> Result<(), FormatError> {
+    let at = |name: &str| format!("`runs[{index}].{name}`");
+    let members = scan::members(bytes, run.start)
+        .map_err(|error| shape_error(bytes, &error, &format!("`runs[{index}]` must be an object")))?;
+    let mut spans = RunSpans::default();
+    for member in &members {
+        let slot = match &*key(bytes, member)? {
+            "tool" => &mut spans.tool,
+            "artifacts" => &mut spans.artifacts,
+            "taxonomies" => &mut spans.taxonomies,
+            "invocations" => &mut spans.invocations,
+            "results" => &mut spans.results,
+            _ => {
+                validate(bytes, member.value, &format!("`runs[{index}]`"))?;
+                continue;
+            }
+        };
+        let name = String::from_utf8_lossy(member.key).into_owned();
+        *slot = Some(unique(bytes, *slot, member, &format!("runs[{index}].{name}"))?);
+    }
+    let Some(tool) = spans.tool else {
+        return Err(at_offset(bytes, run.start, &format!("`runs[{index}]` has no `tool`")));
+    };
+    let tool: Tool<'_> = typed(bytes, tool, &at("tool"))?;
+    if index == 0 {
+        let driver = &tool.driver;
+        let name = driver.name.as_deref().unwrap_or("unknown");
+        output.tool = Some(match driver.version.as_deref().or(driver.semantic_version.as_deref()) {
+            Some(version) => format!("{name} {version}"),
+            None => name.to_owned(),
+        });
+    }
+    let mut context = RunContext::new(tool, &mut |warning| warnings.push(warning));
+    if let Some(span) = spans.artifacts {
+        let artifacts: Option<Vec<Artifact<'_>>> = typed(bytes, span, &at("artifacts"))?;
+        context.artifacts = artifacts
+            .into_iter()
+            .flatten()
+            .map(|artifact| artifact.location.and_then(|l| l.uri).map(|uri| uri.to_string()))
+            .collect();
+    }
+    if let Some(span) = spans.taxonomies {
+        let taxonomies: Option<Vec<ToolComponent<'_>>> = typed(bytes, span, &at("taxonomies"))?;
+        context.set_taxonomies(taxonomies.unwrap_or_default());
+    }
+    if let Some(span) = spans.invocations {
+        let invocations: Option<Vec<Invocation<'_>>> = typed(bytes, span, &at("invocations"))?;
+        for invocation in invocations.iter().flatten() {
+            if let Some(message) = incomplete_invocation(&context.tool, invocation) {
+                output.evidence.notices.push(Notice { source: 0, kind: NoticeKind::IncompleteScan, message });
+            }
+        }
+    }
+    let results = match spans.results {
+        Some(span) if span.of(bytes) != b"null" => span,
+        _ => {
+            output.evidence.notices.push(Notice {
+                source: 0,
+                kind: NoticeKind::IncompleteScan,
+                message: format!("`{}` wrote a run without `results`: the tool did not complete its analysis", context.tool),
+            });
+            return Ok(());
+        }
+    };
+    let elements = scan::elements(bytes, results.start)
+        .map_err(|error| shape_error(bytes, &error, &format!("`runs[{index}].results` must be an array")))?;
+    let convert = |offset: usize, chunk: &[Span]| convert_chunk(bytes, &context, index, offset, chunk);
+    let chunks: Vec<Result<(Vec<Finding>, Vec<String>), FormatError>> = if elements.len() >= parallel_min {
+        let chunk_len = (elements.len() / (rayon::current_num_threads() * 4)).max(256);
+        elements
+            .par_chunks(chunk_len)
+            .enumerate()
+            .map(|(number, chunk)| convert(number * chunk_len, chunk))
+            .collect()
+    } else {
+        vec![convert(0, &elements)]
+    };
+    output.evidence.findings.reserve(elements.len());
+    for chunk in chunks {
+        let (mut findings, chunk_warnings) = chunk?;
+        output.evidence.findings.append(&mut findings);
+        warnings.extend(chunk_warnings);
+    }
+    Ok(())
+}
+
+/// Converts consecutive results; `offset` is the first one's index in the run.
+fn convert_chunk(
+    bytes: &[u8],
+    context: &RunContext,
+    run: usize,
+    offset: usize,
+    chunk: &[Span],
+) -> Result<(Vec<Finding>, Vec<String>), FormatError> {
+    let mut interner = result::Interner::default();
+    let mut warnings = Vec::new();
+    let mut findings = Vec::with_capacity(chunk.len());
+    for (number, span) in chunk.iter().enumerate() {
+        let at = || format!("`runs[{run}].results[{}]`", offset + number);
+        if bytes[span.start] != b'{' {
+            // serde would read an array as a struct's fields in order.
+            let message = format!("{}: expected a result object, found {}", at(), describe(bytes[span.start]));
+            return Err(at_offset(bytes, span.start, &message));
+        }
+        let parsed: model::ResultDef<'_> = typed(bytes, *span, &at())?;
+        let finding = result::finding(context, parsed, &mut interner, &mut |warning| warnings.push(warning))
+            .map_err(|message| at_offset(bytes, span.start, &format!("{}: {message}", at())))?;
+        findings.push(finding);
+    }
+    Ok((findings, warnings))
+}
+
+/// What kind of JSON value starts with `byte`.
+fn describe(byte: u8) -> &'static str {
+    match byte {
+        b'{' => "an object",
+        b'[' => "an array",
+        b'"' => "a string",
+        b't' | b'f' => "a boolean",
+        b'n' => "null",
+        _ => "a number",
+    }
+}
+
+/// A one-line notice for an invocation that failed or reported errors.
+fn incomplete_invocation(tool: &str, invocation: &Invocation<'_>) -> Option<String> {
+    let failed = invocation.execution_successful == Some(false);
+    let errors: Vec<&model::Notification<'_>> = invocation
+        .tool_execution_notifications
+        .iter()
+        .chain(invocation.tool_configuration_notifications.iter())
+        .flatten()
+        .filter(|notification| notification.level.as_deref() == Some("error"))
+        .collect();
+    if !failed && errors.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if failed {
+        let mut details: Vec<String> = Vec::new();
+        if let Some(code) = invocation.exit_code {
+            details.push(format!("exit code {code}"));
+        }
+        for text in [&invocation.exit_signal_name, &invocation.exit_code_description].into_iter().flatten() {
+            details.push(text.to_string());
+        }
+        parts.push(if details.is_empty() {
+            String::from("execution was not successful")
+        } else {
+            format!("execution was not successful ({})", details.join(", "))
+        });
+    }
+    if let Some(first) = errors.first() {
+        let text = first
+            .message
+            .as_ref()
+            .and_then(|m| m.text.as_deref().or(m.markdown.as_deref()))
+            .unwrap_or("");
+        let plural = if errors.len() == 1 { "" } else { "s" };
+        parts.push(format!("{} error notification{plural}, first: {}", errors.len(), one_line(text, 160)));
+    }
+    Some(format!("`{tool}` did not complete its analysis: {}", parts.join("; ")))
+}
+
+/// The first line of `text`, cut to `max` characters.
+fn one_line(text: &str, max: usize) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    match line.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_owned(),
+    }
+}
+
+/// A member's key, decoded (escapes are rare, so they take the slow path).
+fn key<'a>(bytes: &'a [u8], member: &Member<'a>) -> Result<Cow<'a, str>, FormatError> {
+    if member.key.iter().all(|&b| (0x20..0x7f).contains(&b) && b != b'\\') {
+        // Plain printable ASCII: valid UTF-8 and nothing to decode.
+        return Ok(Cow::Borrowed(std::str::from_utf8(member.key).unwrap_or_default()));
+    }
+    let start = member.key.as_ptr() as usize - bytes.as_ptr() as usize - 1;
+    let span = Span { start, end: start + member.key.len() + 2 };
+    let key: Str<'a> = typed(bytes, span, "a key")?;
+    Ok(key.0)
+}
+
+/// Rejects a second occurrence of a member verdict reads.
+fn unique(bytes: &[u8], previous: Option<Span>, member: &Member<'_>, name: &str) -> Result<Span, FormatError> {
+    match previous {
+        None => Ok(member.value),
+        Some(_) => Err(at_offset(bytes, member.value.start, &format!("duplicate `{name}`"))),
+    }
+}
+
+/// Deserializes one value of the input, with errors positioned in the file.
+fn typed<'a, T: Deserialize<'a>>(bytes: &'a [u8], span: Span, what: &str) -> Result<T, FormatError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(span.of(bytes));
+    T::deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value))
+        .map_err(|error| json_error(bytes, span.start, what, &error))
+}
+
+/// Checks that a value verdict does not read is valid JSON.
+fn validate(bytes: &[u8], span: Span, what: &str) -> Result<(), FormatError> {
+    typed::<IgnoredAny>(bytes, span, what).map(|_| ())
+}
+
+/// A serde error inside the value at `start`, moved to its place in the file.
+fn json_error(bytes: &[u8], start: usize, what: &str, error: &serde_json::Error) -> FormatError {
+    let inner = FormatError::json(error);
+    let (line, column) = line_column(bytes, start);
+    let message = format!("{what}: {}", inner.message);
+    match (inner.line, inner.column) {
+        (Some(1), Some(inner_column)) => FormatError::new(message).at(line, Some(column + inner_column.saturating_sub(1))),
+        (Some(inner_line), inner_column) => FormatError::new(message).at(line + inner_line - 1, inner_column),
+        _ => FormatError::new(message).at(line, Some(column)),
+    }
+}
+
+/// A message at a byte offset.
+fn at_offset(bytes: &[u8], offset: usize, message: &str) -> FormatError {
+    let (line, column) = line_column(bytes, offset);
+    FormatError::new(message).at(line, Some(column))
+}
+
+/// A structural problem: serde's own message when the file is not JSON,
+/// else the scan's.
+fn syntax_error(bytes: &[u8], error: &ScanError) -> FormatError {
+    match serde_json::from_slice::<IgnoredAny>(bytes) {
+        Err(json) => FormatError::json(&json),
+        Ok(_) => at_offset(bytes, error.offset, error.message),
+    }
+}
+
+/// A value of the wrong shape where the scan expected an object or array.
+fn shape_error(bytes: &[u8], error: &ScanError, expected: &str) -> FormatError {
+    at_offset(bytes, error.offset, &format!("{expected}: {}", error.message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(json: &str, parallel_min: usize) -> Result<Output, FormatError> {
+        let mut output = Output::default();
+        parse_bytes(json.as_bytes(), &mut output, parallel_min).map(|()| output)
+    }
+
+    #[test]
+    fn parallel_and_sequential_paths_agree() {
+        let result = r#"{"ruleId":"r","level":"error","message":{"text":"m"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"a.rs"},"region":{"startLine":3}}}]}"#;
+        let results = vec![result; 1000].join(",");
+        let json = format!(r#"{{"version":"2.1.0","runs":[{{"results":[{results}],"tool":{{"driver":{{"name":"t"}}}}}}]}}"#);
+        let sequential = parse_str(&json, usize::MAX).unwrap();
+        let parallel = parse_str(&json, 1).unwrap();
+        assert_eq!(sequential.evidence.findings.len(), 1000);
+        assert_eq!(sequential.evidence, parallel.evidence);
+    }
+
+    #[test]
+    fn errors_inside_values_carry_file_positions() {
+        let json = "{\"version\":\"2.1.0\",\n\"runs\":[{\"tool\":{\"driver\":{\"name\":\"t\"}},\n  \"results\":[{\"ruleId\": 5}]}]}";
+        let error = parse_str(json, usize::MAX).unwrap_err();
+        assert_eq!(error.line, Some(3));
+        assert!(error.message.starts_with("`runs[0].results[0]`: invalid type: integer `5`, expected a string"), "{error}");
+        assert_eq!(error.column, Some(25), "{error}");
+    }
+
+    #[test]
+    fn deep_nesting_is_read_without_recursion() {
+        let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+        let json = format!(r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"t"}}}},"results":[{{"codeFlows":{deep}}}]}}]}}"#);
+        assert_eq!(parse_str(&json, usize::MAX).unwrap().evidence.findings.len(), 1);
+        let typed = format!(r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"t"}}}},"results":[{{"message":{deep}}}]}}]}}"#);
+        assert!(parse_str(&typed, usize::MAX).is_err());
+        let top = "[".repeat(100_000) + &"]".repeat(100_000);
+        assert_eq!(parse_str(&top, usize::MAX).unwrap_err().message, "expected a SARIF log object");
+    }
+
+    #[test]
+    fn keys_with_escapes_are_decoded() {
+        let json = r#"{"version":"2.1.0","r\u0075ns":[{"tool":{"driver":{"name":"t"}},"results":[{}]}]}"#;
+        assert_eq!(parse_str(json, usize::MAX).unwrap().evidence.findings.len(), 1);
+    }
+
+    #[test]
+    fn schema_or_version_with_runs_detects() {
+        let sniff = |text: &'static str| Sniff::new(std::path::Path::new("x.json"), text.as_bytes());
+        assert!(detect(&sniff(r#"{"$schema": "https://json.schemastore.org/sarif-2.1.0.json"}"#)));
+        assert!(detect(&sniff(r#"{"version": "2.1.0", "runs": []}"#)));
+        assert!(!detect(&sniff(r#"{"version": "2.1.0", "results": []}"#)));
+        assert!(!detect(&sniff(r#"[{"$schema": "sarif"}]"#)));
+    }
 }

@@ -1,0 +1,92 @@
+//! Throughput and peak memory of SARIF ingestion on a ~100 MB generated log.
+//!
+//! Not a criterion bench: one large file, timed a few times, with the peak
+//! resident memory read from `/proc/self/status`. `bench/sarif-ingest.sh`
+//! runs it; `SARIF_BENCH_MB` sets the size (default 100).
+#![expect(clippy::print_stdout, reason = "a benchmark reports on stdout")]
+#![expect(missing_docs, reason = "a benchmark binary")]
+
+#[path = "support/generate.rs"]
+mod generate;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use verdict_ingest::formats::{Output, ParseInput};
+use verdict_ingest::{FORMATS, Options, find_format, ingest_file};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let megabytes: usize = std::env::var("SARIF_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-{megabytes}mb.sarif"));
+    let results = ensure_file(&path, megabytes << 20)?;
+    let bytes = fs_err::read(&path)?;
+    let size = bytes.len() as f64 / (1 << 20) as f64;
+    println!("file: {} ({size:.1} MiB, {results} results, {} cores)", path.display(), rayon::current_num_threads());
+
+    // Peak memory counts from here: the input is already in memory.
+    reset_peak_memory();
+    let before = memory_kib("VmRSS");
+    let sarif = FORMATS.iter().find(|f| f.id == "sarif").ok_or("no sarif format")?;
+    let options = Options::default();
+    let mut best = Duration::MAX;
+    let mut findings = 0;
+    for _ in 0..3 {
+        let input = ParseInput { path: &path, bytes: &bytes, options: &options };
+        let mut output = Output::default();
+        let start = Instant::now();
+        (sarif.parse)(&input, &mut output)?;
+        best = best.min(start.elapsed());
+        findings = output.evidence.findings.len();
+    }
+    let peak = memory_kib("VmHWM");
+    println!(
+        "parse:  {:.0} MiB/s, best of 3: {:.3} s, {findings} findings",
+        size / best.as_secs_f64(),
+        best.as_secs_f64()
+    );
+    println!(
+        "memory: input {size:.0} MiB, rss before {:.0} MiB, peak {:.0} MiB (+{:.0} MiB for one parse's evidence)",
+        before as f64 / 1024.0,
+        peak as f64 / 1024.0,
+        (peak - before) as f64 / 1024.0
+    );
+    drop(bytes);
+
+    // End to end: read, sha256, detect, parse.
+    let start = Instant::now();
+    let evidence = ingest_file(&path, find_format("sarif"), &options)?;
+    let elapsed = start.elapsed();
+    println!(
+        "ingest: {:.0} MiB/s end to end (read + sha256 + parse): {:.3} s, {} findings",
+        size / elapsed.as_secs_f64(),
+        elapsed.as_secs_f64(),
+        evidence.findings.len()
+    );
+    Ok(())
+}
+
+/// Writes the generated log unless a file of that size is already there.
+fn ensure_file(path: &Path, target: usize) -> Result<usize, Box<dyn std::error::Error>> {
+    let count_path = path.with_extension("count");
+    if let (Ok(count), Ok(_)) = (fs_err::read_to_string(&count_path), fs_err::metadata(path)) {
+        return Ok(count.trim().parse()?);
+    }
+    let (bytes, results) = generate::sarif(target);
+    fs_err::write(path, &bytes)?;
+    fs_err::write(&count_path, results.to_string())?;
+    Ok(results)
+}
+
+/// Resets the peak resident set size (Linux `clear_refs` 5), if allowed.
+fn reset_peak_memory() {
+    let _ = fs_err::write("/proc/self/clear_refs", "5");
+}
+
+/// A `Vm…` line of `/proc/self/status` in KiB, 0 where not available.
+fn memory_kib(field: &str) -> u64 {
+    let status = fs_err::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}

@@ -1,0 +1,54 @@
+//! The `docs/formats.md` table, generated from the registry.
+
+use crate::formats::{FORMATS, Family};
+
+/// Renders `docs/formats.md` from [`FORMATS`]; a test keeps the committed
+/// file in step.
+pub fn formats_markdown() -> String {
+    let mut out = String::from(
+        "# Input formats\n\n\
+         <!-- Generated from engine/ingest/src/formats.rs by `VERDICT_BLESS=1 cargo test -p verdict-ingest --lib docs`. Do not edit. -->\n\n\
+         verdict detects each input's format from its content, trying formats in this order; \
+         `--format ID` forces one for every input and `ID:PATH` for one input. \
+         `verdict formats` prints the same list.\n",
+    );
+    let families = [
+        Family::CodeScanning,
+        Family::Container,
+        Family::Secrets,
+        Family::Dependencies,
+        Family::Coverage,
+        Family::Sbom,
+        Family::Tests,
+        Family::Documents,
+    ];
+    for family in families {
+        out.push_str(&format!("\n## {}\n\n| id | what it reads |\n|---|---|\n", capitalize(family.title())));
+        for format in FORMATS.iter().filter(|format| format.family == family) {
+            out.push_str(&format!("| `{}` | {} |\n", format.id, format.summary));
+        }
+    }
+    out
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn docs_formats_md_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/formats.md");
+        let expected = super::formats_markdown();
+        if std::env::var_os("VERDICT_BLESS").is_some() {
+            fs_err::write(path, &expected).unwrap();
+        }
+        let actual = fs_err::read_to_string(path).unwrap_or_default();
+        assert!(actual == expected, "docs/formats.md is stale: run `VERDICT_BLESS=1 cargo test -p verdict-ingest --lib docs`");
+    }
+}

@@ -1,0 +1,301 @@
+//! One SARIF result into one finding: rule, severity, message, location,
+//! fingerprint, CWEs and suppression.
+
+use super::model::{Message, ResultDef};
+use super::rules::{Rule, RunContext, cwe_from_tag, push_unique, score_severity};
+use std::collections::HashSet;
+use std::sync::Arc;
+use verdict_evidence::{Finding, Location, Severity, fingerprint};
+
+/// Shares one `Arc<str>` per distinct path or rule id within a batch of results.
+#[derive(Default)]
+pub(super) struct Interner(HashSet<Arc<str>>);
+
+impl Interner {
+    fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(text) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.0.insert(shared.clone());
+        shared
+    }
+}
+
+/// Converts one result. Errors are messages without position; warnings
+/// (unknown level words and the like) go to `warn`.
+pub(super) fn finding(
+    context: &RunContext,
+    result: ResultDef<'_>,
+    interner: &mut Interner,
+    warn: &mut dyn FnMut(String),
+) -> Result<Finding, String> {
+    let rule = find_rule(context, &result)?;
+    let rule_id = match (result.rule_id.as_deref(), result.rule.as_ref().and_then(|r| r.id.as_deref())) {
+        (Some(id), _) | (None, Some(id)) => interner.get(id),
+        (None, None) => match rule.and_then(|rule| rule.id.clone()) {
+            Some(id) => id,
+            None => interner.get("unknown"),
+        },
+    };
+
+    // SARIF §3.27.10: a result whose kind is not `fail` has level `none`
+    // unless it says otherwise; a failure takes the rule's default level,
+    // then `warning`.
+    let is_failure = result.kind.as_deref().is_none_or(|kind| kind == "fail");
+    let level: String = match (&result.level, is_failure) {
+        (Some(level), _) => level.to_string(),
+        (None, true) => rule
+            .and_then(|rule| rule.default_level.clone())
+            .unwrap_or_else(|| String::from("warning")),
+        (None, false) => String::from("none"),
+    };
+    let properties = result.properties.as_ref();
+    let result_score = properties.and_then(|p| p.security_severity.as_ref()).and_then(|score| {
+        let where_ = format!("a result of rule `{rule_id}` of `{}`", context.tool);
+        score_severity(score, &where_, warn)
+    });
+    // A security-severity rates the problem a failing result reports; a
+    // passing or informational result reports none.
+    let scored = if is_failure { result_score.or(rule.and_then(|rule| rule.security_severity)) } else { None };
+    let severity = match scored {
+        Some(severity) => severity,
+        None => level_severity(&level, context, warn),
+    };
+
+    let message = message_text(result.message.as_ref(), rule);
+    let location = location(context, &result, interner)?;
+
+    let mut tags: Vec<String> = rule.map(|rule| rule.tags.clone()).unwrap_or_default();
+    for tag in properties.and_then(|p| p.tags.as_ref()).into_iter().flatten() {
+        push_unique(&mut tags, Some(tag.to_string()));
+    }
+    let mut cwes: Vec<String> = rule.map(|rule| rule.cwes.clone()).unwrap_or_default();
+    for tag in properties.and_then(|p| p.tags.as_ref()).into_iter().flatten() {
+        push_unique(&mut cwes, cwe_from_tag(tag));
+    }
+    for taxon in result.taxa.iter().flatten() {
+        push_unique(&mut cwes, context.cwe_of(taxon));
+    }
+
+    let fingerprint = fingerprint_of(context, &result, &rule_id, location.as_ref());
+    let suppressed = result.suppressions.iter().flatten().any(|suppression| {
+        suppression.status.as_deref().is_none_or(|status| status == "accepted")
+    });
+    Ok(Finding {
+        source: 0,
+        tool: context.tool.clone(),
+        rule_id,
+        severity,
+        level: Some(level),
+        message,
+        location,
+        fingerprint,
+        cwes,
+        tags,
+        suppressed,
+        baseline_state: result.baseline_state.map(|state| state.to_string()),
+    })
+}
+
+fn find_rule<'c>(context: &'c RunContext, result: &ResultDef<'_>) -> Result<Option<&'c Rule>, String> {
+    let reference = result.rule.as_ref();
+    let component = context.component(reference)?;
+    let index = reference.and_then(|r| r.index).or(result.rule_index).filter(|index| *index >= 0);
+    if let Some(index) = index {
+        let rule = usize::try_from(index).ok().and_then(|index| component.rules.get(index));
+        return match rule {
+            Some(rule) => Ok(Some(rule)),
+            None => Err(format!(
+                "`ruleIndex` {index} is out of range: the tool lists {} rules",
+                component.rules.len()
+            )),
+        };
+    }
+    let Some(id) = reference.and_then(|r| r.id.as_deref()).or(result.rule_id.as_deref()) else {
+        return Ok(None);
+    };
+    // A hierarchical id (`CA2000/1`) names its rule by the first component.
+    let found = component
+        .by_id
+        .get(id)
+        .or_else(|| id.split_once('/').and_then(|(base, _)| component.by_id.get(base)));
+    Ok(found.map(|&index| &component.rules[index]))
+}
+
+fn level_severity(level: &str, context: &RunContext, warn: &mut dyn FnMut(String)) -> Severity {
+    match level {
+        "error" => Severity::High,
+        "warning" => Severity::Medium,
+        "note" => Severity::Low,
+        "none" => Severity::Info,
+        other => Severity::from_tool_word(other).unwrap_or_else(|| {
+            warn(format!("`{}` used the unknown level `{other}`: read as medium", context.tool));
+            Severity::Medium
+        }),
+    }
+}
+
+/// `message.text`, else `markdown`, else the rule's message string
+/// `message.id`, else the rule's short description; placeholders filled.
+fn message_text(message: Option<&Message<'_>>, rule: Option<&Rule>) -> String {
+    let arguments: &[_] = message.and_then(|m| m.arguments.as_deref()).unwrap_or(&[]);
+    let direct = message.and_then(|m| m.text.as_deref().or(m.markdown.as_deref()));
+    let template = direct.or_else(|| {
+        let id = message.and_then(|m| m.id.as_deref())?;
+        let strings = &rule?.message_strings;
+        strings.iter().find(|(key, _)| key == id).map(|(_, text)| text.as_str())
+    });
+    match template {
+        Some(template) if !arguments.is_empty() || direct.is_none() => fill_placeholders(template, arguments),
+        Some(template) => template.to_owned(),
+        None => rule.and_then(|rule| rule.short_description.clone()).unwrap_or_default(),
+    }
+}
+
+/// Replaces `{0}`, `{1}`… with the arguments and `{{`/`}}` with braces (SARIF
+/// §3.11.5). Placeholders without an argument are kept as written.
+fn fill_placeholders(template: &str, arguments: &[super::model::Str<'_>]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find(['{', '}']) {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        if rest.starts_with("{{") || rest.starts_with("}}") {
+            out.push_str(&rest[..1]);
+            rest = &rest[2..];
+            continue;
+        }
+        let argument = rest.strip_prefix('{').and_then(|after| {
+            let close = after.find('}')?;
+            let index: usize = after[..close].parse().ok()?;
+            Some((arguments.get(index)?, close + 2))
+        });
+        match argument {
+            Some((argument, consumed)) => {
+                out.push_str(argument);
+                rest = &rest[consumed..];
+            }
+            None => {
+                out.push_str(&rest[..1]);
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn location(context: &RunContext, result: &ResultDef<'_>, interner: &mut Interner) -> Result<Option<Location>, String> {
+    let Some(physical) = result.locations.iter().flatten().find_map(|l| l.physical_location.as_ref()) else {
+        return Ok(None);
+    };
+    let Some(artifact) = physical.artifact_location.as_ref() else {
+        return Ok(None);
+    };
+    let uri: &str = match (&artifact.uri, artifact.index.filter(|index| *index >= 0)) {
+        (Some(uri), _) => uri,
+        (None, Some(index)) => {
+            let found = usize::try_from(index).ok().and_then(|index| context.artifacts.get(index));
+            match found {
+                Some(Some(uri)) => uri,
+                Some(None) => return Ok(None),
+                None => {
+                    return Err(format!(
+                        "`artifactLocation.index` {index} is out of range: the run lists {} artifacts",
+                        context.artifacts.len()
+                    ));
+                }
+            }
+        }
+        (None, None) => return Ok(None),
+    };
+    let path = strip_file_scheme(uri);
+    let line = |value: Option<i64>| value.and_then(|line| u32::try_from(line).ok()).filter(|line| *line > 0);
+    let region = physical.region.as_ref();
+    let start_line = line(region.and_then(|r| r.start_line));
+    let end_line = line(region.and_then(|r| r.end_line)).or(start_line);
+    Ok(Some(Location {
+        path: interner.get(path),
+        start_line,
+        end_line,
+    }))
+}
+
+/// A `file:` URI's path: `file:///src/a.py` and `file:////src/a.py` become
+/// `/src/a.py`, `file:///C:/a.py` becomes `C:/a.py`. Other URIs are kept.
+fn strip_file_scheme(uri: &str) -> &str {
+    let Some(path) = uri.strip_prefix("file://") else {
+        return uri;
+    };
+    let path = match path.find(|c| c != '/') {
+        Some(first) if first > 1 => &path[first - 1..],
+        _ => path,
+    };
+    let bytes = path.as_bytes();
+    if bytes.len() >= 3 && bytes[0] == b'/' && bytes[1].is_ascii_alphabetic() && bytes[2] == b':' {
+        return &path[1..];
+    }
+    path
+}
+
+/// The tool's `fingerprints` (a stable identity by SARIF's definition), else
+/// a hash over tool, rule, path and its `partialFingerprints` (which identify
+/// a location only within a rule and file), else a hash over tool, rule, path
+/// and the region's snippet or first line.
+fn fingerprint_of(context: &RunContext, result: &ResultDef<'_>, rule_id: &str, location: Option<&Location>) -> String {
+    let path = location.map_or("", |l| &l.path);
+    if let Some(fingerprints) = result.fingerprints.as_ref().filter(|f| !f.0.is_empty()) {
+        let first = fingerprints.0.iter().min_by(|a, b| a.0.0.cmp(&b.0.0));
+        if let Some((_, value)) = first {
+            return value.to_string();
+        }
+    }
+    let mut parts: Vec<&str> = vec![&context.tool, rule_id, path];
+    if let Some(partial) = result.partial_fingerprints.as_ref().filter(|f| !f.0.is_empty()) {
+        let mut pairs: Vec<(&str, &str)> = partial.0.iter().map(|(k, v)| (&**k, &**v)).collect();
+        pairs.sort_unstable();
+        for (key, value) in pairs {
+            parts.push(key);
+            parts.push(value);
+        }
+        return fingerprint::of(&parts);
+    }
+    let region = result
+        .locations
+        .iter()
+        .flatten()
+        .find_map(|l| l.physical_location.as_ref())
+        .and_then(|p| p.region.as_ref());
+    let snippet = region
+        .and_then(|r| r.snippet.as_ref())
+        .and_then(|s| s.text.as_deref())
+        .map(fingerprint::normalize_snippet)
+        .filter(|text| !text.is_empty());
+    let line = location.and_then(|l| l.start_line).map(|line| line.to_string());
+    let region_part = snippet.or(line).unwrap_or_default();
+    parts.push(&region_part);
+    fingerprint::of(&parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use super::super::model::Str;
+
+    #[test]
+    fn file_uris_become_paths() {
+        assert_eq!(strip_file_scheme("file:///src/a.py"), "/src/a.py");
+        assert_eq!(strip_file_scheme("file:////src/a.py"), "/src/a.py");
+        assert_eq!(strip_file_scheme("file:///C:/a.py"), "C:/a.py");
+        assert_eq!(strip_file_scheme("src/a.py"), "src/a.py");
+        assert_eq!(strip_file_scheme("file://"), "");
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_braces_unescaped() {
+        let arguments = [Str("a".into()), Str("b".into())];
+        assert_eq!(fill_placeholders("x {0} y {1} {2} {{z}} {", &arguments), "x a y b {2} {z} {");
+        assert_eq!(fill_placeholders("{é}", &arguments), "{é}");
+    }
+}

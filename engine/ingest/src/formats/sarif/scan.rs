@@ -1,0 +1,279 @@
+//! A structural scan of a JSON document: where objects' members and arrays'
+//! elements start and end, without decoding them.
+//!
+//! SARIF files are large mostly because of `results`. Scanning lets the parser
+//! read the rules before the results wherever they are in the file, and
+//! parse the results in parallel, each element with serde. The scan checks
+//! only the separators at the levels it walks; every value it hands out is
+//! then parsed (and so validated) by serde, so the two together accept
+//! exactly valid JSON.
+
+/// A byte range of the input holding one JSON value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Span {
+    /// Offset of the value's first byte.
+    pub start: usize,
+    /// Offset just past its last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// The value's bytes.
+    pub fn of<'a>(&self, bytes: &'a [u8]) -> &'a [u8] {
+        &bytes[self.start..self.end]
+    }
+}
+
+/// One member of an object: its key (raw, between the quotes) and value.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Member<'a> {
+    /// The key's bytes between the quotes, escapes not decoded.
+    pub key: &'a [u8],
+    /// The value.
+    pub value: Span,
+}
+
+/// What the scan found wrong, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ScanError {
+    /// Byte offset of the problem.
+    pub offset: usize,
+    /// What was expected there.
+    pub message: &'static str,
+}
+
+type Scan<T> = Result<T, ScanError>;
+
+fn error<T>(offset: usize, message: &'static str) -> Scan<T> {
+    Err(ScanError { offset, message })
+}
+
+/// Eight copies of a byte, for the word-at-a-time searches below.
+const fn splat(byte: u8) -> u64 {
+    0x0101_0101_0101_0101 * byte as u64
+}
+
+/// High bit set in each byte of `word` equal to `byte`. Bits above the
+/// lowest match may be false positives, so only the lowest one is used.
+const fn matches(word: u64, byte: u8) -> u64 {
+    let x = word ^ splat(byte);
+    x.wrapping_sub(splat(0x01)) & !x & splat(0x80)
+}
+
+/// Offset of the first byte at or after `at` that `mask` flags, eight bytes
+/// at a time (SARIF is mostly short strings and indentation, where calling
+/// out to a vectorized search per token costs more than it saves).
+#[inline(always)]
+fn find(bytes: &[u8], mut at: usize, mask: impl Fn(u64) -> u64, single: impl Fn(u8) -> bool) -> Option<usize> {
+    while let Some(chunk) = bytes.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
+        let flagged = mask(u64::from_le_bytes(*chunk));
+        if flagged != 0 {
+            return Some(at + (flagged.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    bytes.get(at..)?.iter().position(|&b| single(b)).map(|found| at + found)
+}
+
+/// The next quote or bracket: `[`/`{` and `]`/`}` differ from each other
+/// only in bit 5, so two comparisons find all four.
+fn find_structural(bytes: &[u8], at: usize) -> Option<usize> {
+    find(
+        bytes,
+        at,
+        |word| matches(word, b'"') | matches(word | splat(0x20), b'{') | matches(word | splat(0x20), b'}'),
+        |b| matches!(b, b'"' | b'{' | b'}' | b'[' | b']'),
+    )
+}
+
+/// The next quote or backslash.
+fn find_string_special(bytes: &[u8], at: usize) -> Option<usize> {
+    find(bytes, at, |word| matches(word, b'"') | matches(word, b'\\'), |b| b == b'"' || b == b'\\')
+}
+
+/// Offset of the first non-whitespace byte at or after `at`.
+pub(super) fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() && matches!(bytes[at], b' ' | b'\n' | b'\r' | b'\t') {
+        at += 1;
+    }
+    at
+}
+
+/// The end of the string starting at `at` (a quote), just past its closing quote.
+fn skip_string(bytes: &[u8], at: usize) -> Scan<usize> {
+    let mut position = at + 1;
+    loop {
+        match find_string_special(bytes, position) {
+            Some(found) => {
+                position = found;
+                if bytes[position] == b'"' {
+                    return Ok(position + 1);
+                }
+                // A backslash escapes the next byte, whatever it is.
+                position += 2;
+            }
+            None => return error(bytes.len(), "unterminated string"),
+        }
+    }
+}
+
+/// The end of an object or array starting at `at`, found by counting brackets.
+fn skip_nested(bytes: &[u8], at: usize) -> Scan<usize> {
+    let mut depth = 0usize;
+    let mut position = at;
+    while position < bytes.len() {
+        let Some(found) = find_structural(bytes, position) else {
+            break;
+        };
+        position = found;
+        match bytes[position] {
+            b'"' => position = skip_string(bytes, position)?,
+            b'{' | b'[' => {
+                depth += 1;
+                position += 1;
+            }
+            _ => {
+                depth -= 1;
+                position += 1;
+                if depth == 0 {
+                    return Ok(position);
+                }
+            }
+        }
+    }
+    error(bytes.len(), "unexpected end of input")
+}
+
+/// The span of the value starting at `at` (which must not be whitespace).
+pub(super) fn value(bytes: &[u8], at: usize) -> Scan<Span> {
+    let end = match bytes.get(at) {
+        None => return error(at, "unexpected end of input"),
+        Some(b'"') => skip_string(bytes, at)?,
+        Some(b'{' | b'[') => skip_nested(bytes, at)?,
+        Some(b'}' | b']' | b',' | b':') => return error(at, "expected a value"),
+        Some(_) => {
+            let length = bytes[at..]
+                .iter()
+                .position(|&b| matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'))
+                .unwrap_or(bytes.len() - at);
+            at + length
+        }
+    };
+    Ok(Span { start: at, end })
+}
+
+/// The members of the object whose `{` is at `at`.
+pub(super) fn members(bytes: &[u8], at: usize) -> Scan<Vec<Member<'_>>> {
+    if bytes.get(at) != Some(&b'{') {
+        return error(at, "expected an object");
+    }
+    let mut members = Vec::new();
+    let mut position = skip_whitespace(bytes, at + 1);
+    if bytes.get(position) == Some(&b'}') {
+        return Ok(members);
+    }
+    loop {
+        if bytes.get(position) != Some(&b'"') {
+            return error(position, "expected a key");
+        }
+        let key_end = skip_string(bytes, position)?;
+        let key = &bytes[position + 1..key_end - 1];
+        position = skip_whitespace(bytes, key_end);
+        if bytes.get(position) != Some(&b':') {
+            return error(position, "expected `:` after a key");
+        }
+        position = skip_whitespace(bytes, position + 1);
+        let value = value(bytes, position)?;
+        members.push(Member { key, value });
+        position = skip_whitespace(bytes, value.end);
+        match bytes.get(position) {
+            Some(b',') => position = skip_whitespace(bytes, position + 1),
+            Some(b'}') => return Ok(members),
+            _ => return error(position, "expected `,` or `}`"),
+        }
+    }
+}
+
+/// The elements of the array whose `[` is at `at`.
+pub(super) fn elements(bytes: &[u8], at: usize) -> Scan<Vec<Span>> {
+    if bytes.get(at) != Some(&b'[') {
+        return error(at, "expected an array");
+    }
+    let mut elements = Vec::new();
+    let mut position = skip_whitespace(bytes, at + 1);
+    if bytes.get(position) == Some(&b']') {
+        return Ok(elements);
+    }
+    loop {
+        let value = value(bytes, position)?;
+        elements.push(value);
+        position = skip_whitespace(bytes, value.end);
+        match bytes.get(position) {
+            Some(b',') => position = skip_whitespace(bytes, position + 1),
+            Some(b']') => return Ok(elements),
+            _ => return error(position, "expected `,` or `]`"),
+        }
+    }
+}
+
+/// The top-level value's span, checking that only whitespace follows it.
+pub(super) fn document(bytes: &[u8]) -> Scan<Span> {
+    let start = skip_whitespace(bytes, 0);
+    let span = value(bytes, start)?;
+    let rest = skip_whitespace(bytes, span.end);
+    if rest != bytes.len() {
+        return error(rest, "trailing characters after the document");
+    }
+    Ok(span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_and_elements_split_at_the_top_level_only() {
+        let json = br#" {"a": [1, {"b": "]}"}], "c\"d" : "x\\", "e":null} "#;
+        let document = document(json).unwrap();
+        let members = members(json, document.start).unwrap();
+        let keys: Vec<_> = members.iter().map(|m| m.key).collect();
+        assert_eq!(keys, [&b"a"[..], br#"c\"d"#, b"e"]);
+        assert_eq!(members[1].value.of(json), br#""x\\""#);
+        let elements = elements(json, members[0].value.start).unwrap();
+        assert_eq!(elements.len(), 2);
+        assert_eq!(elements[1].of(json), br#"{"b": "]}"}"#);
+    }
+
+    #[test]
+    fn truncated_and_malformed_input_is_an_error_not_a_panic() {
+        for json in [&b"{"[..], b"{\"a\"", b"{\"a\":", b"{\"a\":[1,", b"[\"\\", b"{\"a\":1,}", b"", b"{} x"] {
+            let result = document(json).and_then(|span| members(json, span.start).map(|_| ()));
+            assert!(result.is_err(), "{:?}", String::from_utf8_lossy(json));
+        }
+    }
+
+    #[test]
+    fn word_search_finds_the_first_match_at_any_offset() {
+        let mut text = vec![b'a'; 40];
+        for at in 0..40 {
+            text[at] = b']';
+            assert_eq!(find_structural(&text, 0), Some(at));
+            text[at] = b'\\';
+            assert_eq!(find_string_special(&text, 0), Some(at));
+            assert_eq!(find_structural(&text, 0), None);
+            text[at] = b'a';
+        }
+        for byte in 0..=255u8 {
+            let text = [byte; 17];
+            let structural = matches!(byte, b'"' | b'{' | b'}' | b'[' | b']');
+            assert_eq!(find_structural(&text, 0).is_some(), structural, "{byte:#x}");
+            assert_eq!(find_string_special(&text, 0).is_some(), byte == b'"' || byte == b'\\', "{byte:#x}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_needs_no_recursion() {
+        let json = "[".repeat(100_000) + &"]".repeat(100_000);
+        assert_eq!(document(json.as_bytes()).unwrap().end, json.len());
+    }
+}

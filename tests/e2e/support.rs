@@ -1,0 +1,76 @@
+//! Running the binary and reading what it did.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shared scanner corpus (`../shared/corpus`, never edited).
+pub fn corpus() -> PathBuf {
+    root().join("../shared/corpus")
+}
+
+/// A `verdict` command with a private plugin cache under `target/`, run
+/// from the repository root.
+pub fn verdict() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_verdict"));
+    command
+        .current_dir(root())
+        .env("VERDICT_CACHE_DIR", root().join("target/e2e-plugin-cache"))
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_LOG");
+    for ci_variable in [
+        "VERDICT_ENV",
+        "VERDICT_VERSION",
+        "GITHUB_HEAD_REF",
+        "GITHUB_REF_NAME",
+        "CI_COMMIT_REF_NAME",
+        "CI_COMMIT_TAG",
+        "GITHUB_ACTOR",
+        "GITLAB_USER_LOGIN",
+        "GITHUB_REPOSITORY",
+        "CI_PROJECT_PATH",
+    ] {
+        command.env_remove(ci_variable);
+    }
+    command
+}
+
+/// What a run produced.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+/// Runs a command to completion.
+pub fn run(command: &mut Command) -> Run {
+    let Output { status, stdout, stderr } = command.output().expect("verdict runs");
+    Run {
+        code: status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// Writes a file, creating parent directories.
+pub fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// sha256 of a file, lowercase hex (via the binary's own `plugin inspect`
+/// would be circular; use sha256sum from coreutils).
+pub fn sha256_of(path: &Path) -> String {
+    let output = Command::new("sha256sum").arg(path).output().expect("sha256sum");
+    String::from_utf8(output.stdout).unwrap().split_whitespace().next().unwrap().to_owned()
+}
