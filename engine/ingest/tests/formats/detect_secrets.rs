@@ -16,12 +16,12 @@ fn by_rule(evidence: &Evidence) -> BTreeMap<&str, usize> {
 /// Every `hashed_secret` of a baseline: a sha1 of the secret, which must not
 /// be kept either.
 fn hashed_secrets(path: PathBuf) -> Vec<String> {
-    let text = fs_err::read_to_string(path).unwrap();
-    let baseline: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let text = fs_err::read_to_string(path).expect("readable file");
+    let baseline: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     let mut values = Vec::new();
-    for found in baseline["results"].as_object().unwrap().values() {
-        for one in found.as_array().unwrap() {
-            values.push(one["hashed_secret"].as_str().unwrap().to_owned());
+    for found in baseline["results"].as_object().expect("an object").values() {
+        for one in found.as_array().expect("an array") {
+            values.push(one["hashed_secret"].as_str().expect("a string").to_owned());
         }
     }
     values

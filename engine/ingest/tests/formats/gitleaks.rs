@@ -15,10 +15,10 @@ fn by_rule(evidence: &Evidence) -> BTreeMap<&str, usize> {
 
 /// Every `Secret`, `Match`, `offender` and `line` of a gitleaks report.
 fn raw_values(path: PathBuf) -> Vec<String> {
-    let text = fs_err::read_to_string(path).unwrap();
-    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let text = fs_err::read_to_string(path).expect("readable file");
+    let report: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     let mut values = Vec::new();
-    for leak in report.as_array().unwrap() {
+    for leak in report.as_array().expect("an array") {
         for key in ["Secret", "Match", "offender", "line"] {
             if let Some(value) = leak[key].as_str() {
                 values.push(value.to_owned());
@@ -29,7 +29,7 @@ fn raw_values(path: PathBuf) -> Vec<String> {
 }
 
 pub(crate) fn assert_no_raw_value(evidence: &Evidence, raw: &[String]) {
-    let serialized = serde_json::to_string(evidence).unwrap();
+    let serialized = serde_json::to_string(evidence).expect("serializable");
     assert!(!raw.is_empty());
     for value in raw {
         // Values shorter than this are words that occur anyway ("a secret").

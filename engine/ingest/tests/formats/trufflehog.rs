@@ -8,10 +8,10 @@ use verdict_evidence::fingerprint;
 /// Every `Raw`, `RawV2` and `Redacted` of a trufflehog file, plus `Raw`
 /// base64-decoded where it is base64 (the 2022 releases).
 fn raw_values(path: PathBuf) -> Vec<String> {
-    let text = fs_err::read_to_string(path).unwrap();
+    let text = fs_err::read_to_string(path).expect("readable file");
     let mut values = Vec::new();
     for line in text.lines().filter(|line| !line.trim().is_empty()) {
-        let result: serde_json::Value = serde_json::from_str(line).unwrap();
+        let result: serde_json::Value = serde_json::from_str(line).expect("valid JSON");
         for key in ["Raw", "RawV2", "Redacted"] {
             if let Some(value) = result[key].as_str() {
                 values.push(value.to_owned());

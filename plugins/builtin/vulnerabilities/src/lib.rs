@@ -1,0 +1,246 @@
+//! The `vulnerabilities` built-in: no known vulnerable dependency above a severity.
+
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use verdict_policy_sdk::{
+    Context, Descriptor, Error, Evidence, Filter, Kind, Location, Outcome, Policy, Severity,
+    Violation, Vulnerability,
+};
+
+/// The `vulnerabilities` policy.
+pub struct Vulnerabilities;
+
+/// Configuration; see docs/policies/vulnerabilities.md.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Fail on vulnerabilities at or above this severity.
+    #[serde(default)]
+    pub fail_on: Option<Severity>,
+    /// The highest severity allowed; anything above fails.
+    #[serde(default)]
+    pub max_severity: Option<Severity>,
+    /// Advisories accepted, each with a reason.
+    #[serde(default)]
+    pub ignore: Vec<Ignore>,
+    /// Fail only on vulnerabilities that have a fixed version.
+    #[serde(default)]
+    pub only_fixable: bool,
+}
+
+/// An advisory accepted on purpose.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ignore {
+    /// Advisory id or alias (`RUSTSEC-2020-0071`, `CVE-2020-26235`, `GHSA-…`).
+    pub id: String,
+    /// Why it is accepted.
+    pub reason: String,
+}
+
+const SCHEMA: &str = r##"{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "fail-on": { "$ref": "#/$defs/severity", "description": "Fail on vulnerabilities at or above this severity (default: info, i.e. any)" },
+    "max-severity": { "$ref": "#/$defs/severity", "description": "The highest severity allowed; anything above fails" },
+    "ignore": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["id", "reason"],
+        "properties": {
+          "id": { "type": "string", "minLength": 1, "description": "Advisory id or alias" },
+          "reason": { "type": "string", "minLength": 1, "description": "Why it is accepted" }
+        }
+      }
+    },
+    "only-fixable": { "type": "boolean", "description": "Fail only on vulnerabilities that have a fixed version" }
+  },
+  "not": { "required": ["fail-on", "max-severity"] },
+  "$defs": { "severity": { "enum": ["info", "low", "medium", "high", "critical"] } }
+}"##;
+
+impl Policy for Vulnerabilities {
+    type Config = Config;
+
+    fn describe() -> Descriptor {
+        Descriptor {
+            name: "vulnerabilities".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            description: "Fails on known vulnerabilities in dependencies at or above a severity, except advisories \
+                          ignored with a reason. By default any vulnerability fails."
+                .into(),
+            consumes: vec![Kind::Vulnerabilities],
+            config_schema: SCHEMA.into(),
+            controls: vec![],
+        }
+    }
+
+    fn evaluate(config: Config, _context: &Context, evidence: &Evidence) -> Result<Outcome, Error> {
+        let threshold = threshold(&config)?;
+        for (index, ignore) in config.ignore.iter().enumerate() {
+            if ignore.id.trim().is_empty() || ignore.reason.trim().is_empty() {
+                return Err(Error::new(format!(
+                    "invalid configuration at `ignore[{index}]`: `id` and `reason` must not be empty"
+                )));
+            }
+        }
+
+        let mut seen = BTreeSet::new();
+        let mut violations = Vec::new();
+        let filter = Filter::default().min_severity(threshold);
+        for vulnerability in evidence.vulnerabilities(filter) {
+            if is_ignored(&config.ignore, &vulnerability)
+                || (config.only_fixable && vulnerability.fixed_versions.is_empty())
+                || !seen.insert(vulnerability.fingerprint.clone())
+            {
+                continue;
+            }
+            violations.push(violation(vulnerability));
+        }
+        Ok(Outcome::violations(violations))
+    }
+}
+
+/// The lowest failing severity.
+fn threshold(config: &Config) -> Result<Severity, Error> {
+    match (config.fail_on, config.max_severity) {
+        (Some(_), Some(_)) => Err(Error::new("invalid configuration: set `fail-on` or `max-severity`, not both")),
+        (Some(fail_on), None) => Ok(fail_on),
+        (None, Some(max)) => Severity::ALL
+            .into_iter()
+            .find(|severity| *severity > max)
+            .ok_or_else(|| Error::new("invalid configuration at `max-severity`: `critical` allows everything; remove the policy instead")),
+        (None, None) => Ok(Severity::Info),
+    }
+}
+
+fn is_ignored(ignore: &[Ignore], vulnerability: &Vulnerability) -> bool {
+    ignore.iter().any(|ignore| {
+        let id = ignore.id.trim();
+        vulnerability.id.eq_ignore_ascii_case(id)
+            || vulnerability
+                .aliases
+                .iter()
+                .any(|alias| alias.eq_ignore_ascii_case(id))
+    })
+}
+
+fn violation(v: Vulnerability) -> Violation {
+    let version = v.version.as_deref().unwrap_or("(unknown version)");
+    let mut message = format!(
+        "`{}` {version} is affected by {} ({})",
+        v.package, v.id, v.severity
+    );
+    if let Some(title) = &v.title {
+        message.push_str(": ");
+        message.push_str(title);
+    }
+    if !v.fixed_versions.is_empty() {
+        message.push_str(&format!("; fixed in {}", v.fixed_versions.join(", ")));
+    }
+    Violation::new("vulnerability", message)
+        .severity(v.severity)
+        .location(v.target.map(Location::file))
+        .fingerprint(v.fingerprint)
+        .build()
+}
+
+verdict_policy_sdk::export_policy!(Vulnerabilities);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use verdict_policy_sdk::{MemoryEvidence, testing};
+
+    fn vulnerability(id: &str, alias: &str, severity: Severity, fixed: &[&str]) -> Vulnerability {
+        Vulnerability {
+            source: 0,
+            tool: "cargo-audit".into(),
+            id: id.into(),
+            aliases: vec![alias.into()],
+            ecosystem: Some("crates.io".into()),
+            package: format!("pkg-{id}"),
+            version: Some("1.0.0".into()),
+            fixed_versions: fixed.iter().map(|s| s.to_string()).collect(),
+            severity,
+            cvss_score: None,
+            title: Some("bad thing".into()),
+            target: Some("Cargo.lock".into()),
+            fingerprint: format!("fp-{id}"),
+        }
+    }
+
+    fn evidence() -> MemoryEvidence {
+        MemoryEvidence {
+            vulnerabilities: vec![
+                vulnerability("A-1", "CVE-1", Severity::Critical, &["1.0.1"]),
+                vulnerability("A-2", "CVE-2", Severity::Medium, &[]),
+                vulnerability("A-3", "CVE-3", Severity::Low, &["2.0.0"]),
+                vulnerability("A-1", "CVE-1", Severity::Critical, &["1.0.1"]),
+            ],
+            ..MemoryEvidence::default()
+        }
+    }
+
+    fn ids(outcome: &Outcome) -> Vec<&str> {
+        outcome
+            .violations
+            .iter()
+            .map(|v| v.fingerprint.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn any_vulnerability_fails_by_default_once_per_fingerprint() {
+        let outcome = testing::evaluate::<Vulnerabilities>("{}", evidence()).unwrap();
+        assert_eq!(ids(&outcome), ["fp-A-1", "fp-A-2", "fp-A-3"]);
+        assert_eq!(
+            outcome.violations[0].message,
+            "`pkg-A-1` 1.0.0 is affected by A-1 (critical): bad thing; fixed in 1.0.1"
+        );
+    }
+
+    #[test]
+    fn max_severity_allows_up_to_and_including_it() {
+        let outcome =
+            testing::evaluate::<Vulnerabilities>(r#"{"max-severity": "medium"}"#, evidence())
+                .unwrap();
+        assert_eq!(ids(&outcome), ["fp-A-1"]);
+    }
+
+    #[test]
+    fn ignore_matches_ids_and_aliases() {
+        let config = r#"{"fail-on": "low", "ignore": [{"id": "cve-1", "reason": "not reachable"}, {"id": "A-3", "reason": "dev only"}]}"#;
+        let outcome = testing::evaluate::<Vulnerabilities>(config, evidence()).unwrap();
+        assert_eq!(ids(&outcome), ["fp-A-2"]);
+    }
+
+    #[test]
+    fn only_fixable_skips_vulnerabilities_without_a_fix() {
+        let outcome =
+            testing::evaluate::<Vulnerabilities>(r#"{"only-fixable": true}"#, evidence()).unwrap();
+        assert_eq!(ids(&outcome), ["fp-A-1", "fp-A-3"]);
+    }
+
+    #[test]
+    fn rejects_bad_configuration_by_field() {
+        let cases = [
+            (r#"{"fail-on": "severe"}"#, "`fail-on`"),
+            (r#"{"fail-on": "high", "max-severity": "low"}"#, "not both"),
+            (r#"{"ignore": [{"id": "A-1"}]}"#, "reason"),
+            (
+                r#"{"ignore": [{"id": "A-1", "reason": " "}]}"#,
+                "`ignore[0]`",
+            ),
+            (r#"{"only_fixable": true}"#, "only_fixable"),
+        ];
+        for (config, expected) in cases {
+            let error = testing::evaluate::<Vulnerabilities>(config, evidence()).unwrap_err();
+            assert!(error.message().contains(expected), "{config}: {error}");
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! Reading evidence: lazily batched iterators over the host's records, and an
+//! in-memory stand-in for native tests.
+
+use crate::{
+    Commit, Component, CoverageTotals, Document, FileCoverage, Filter, Finding, Kind, Notice,
+    Secret, Source, TestSuite, Vulnerability,
+};
+
+/// How many records one host call returns at most. Small enough that a policy
+/// walking a million findings holds about one batch at a time.
+pub const BATCH_SIZE: u32 = 1024;
+
+/// Where evidence comes from: the host during a real evaluation, or a
+/// [`MemoryEvidence`] in native tests. Mirrors the WIT `evidence` interface.
+pub(crate) trait Backend {
+    fn sources(&self) -> Vec<Source>;
+    fn notices(&self) -> Vec<Notice>;
+    fn count(&self, kind: Kind, filter: Filter) -> u64;
+    fn findings(&self, filter: Filter, start: u64, limit: u32) -> Vec<Finding>;
+    fn vulnerabilities(&self, filter: Filter, start: u64, limit: u32) -> Vec<Vulnerability>;
+    fn secrets(&self, start: u64, limit: u32) -> Vec<Secret>;
+    fn coverage(&self, start: u64, limit: u32) -> Vec<FileCoverage>;
+    fn coverage_totals(&self) -> CoverageTotals;
+    fn components(&self, start: u64, limit: u32) -> Vec<Component>;
+    fn tests(&self, start: u64, limit: u32) -> Vec<TestSuite>;
+    fn documents(&self, start: u64, limit: u32) -> Vec<Document>;
+    fn commits(&self, start: u64, limit: u32) -> Vec<Commit>;
+}
+
+/// The evidence of this run.
+///
+/// Each kind is read through an iterator that asks the host for
+/// [`BATCH_SIZE`] records at a time, only when the previous batch is used up.
+/// Reading a kind the policy did not declare in
+/// [`Descriptor::consumes`](crate::Descriptor) ends the evaluation with an
+/// error.
+pub struct Evidence {
+    backend: Box<dyn Backend>,
+}
+
+impl Evidence {
+    pub(crate) fn new(backend: Box<dyn Backend>) -> Self {
+        Evidence { backend }
+    }
+
+    /// Every input file.
+    pub fn sources(&self) -> Vec<Source> {
+        self.backend.sources()
+    }
+
+    /// Notices about inputs (incomplete scans, warnings).
+    pub fn notices(&self) -> Vec<Notice> {
+        self.backend.notices()
+    }
+
+    /// How many records of `kind` match `filter`.
+    pub fn count(&self, kind: Kind, filter: Filter) -> u64 {
+        self.backend.count(kind, filter)
+    }
+
+    /// Findings matching `filter`, filtered by the host.
+    pub fn findings(&self, filter: Filter) -> Batches<'_, Finding> {
+        Batches::new(move |start, limit| self.backend.findings(filter, start, limit))
+    }
+
+    /// Vulnerabilities matching `filter`, filtered by the host.
+    pub fn vulnerabilities(&self, filter: Filter) -> Batches<'_, Vulnerability> {
+        Batches::new(move |start, limit| self.backend.vulnerabilities(filter, start, limit))
+    }
+
+    /// Secrets.
+    pub fn secrets(&self) -> Batches<'_, Secret> {
+        Batches::new(move |start, limit| self.backend.secrets(start, limit))
+    }
+
+    /// Per-file coverage.
+    pub fn coverage(&self) -> Batches<'_, FileCoverage> {
+        Batches::new(move |start, limit| self.backend.coverage(start, limit))
+    }
+
+    /// Coverage summed over every file; `files == 0` means there is none.
+    pub fn coverage_totals(&self) -> CoverageTotals {
+        self.backend.coverage_totals()
+    }
+
+    /// SBOM components.
+    pub fn components(&self) -> Batches<'_, Component> {
+        Batches::new(move |start, limit| self.backend.components(start, limit))
+    }
+
+    /// Test suites.
+    pub fn tests(&self) -> Batches<'_, TestSuite> {
+        Batches::new(move |start, limit| self.backend.tests(start, limit))
+    }
+
+    /// Other structured documents; see [`Document::value`] and [`Document::parse`].
+    pub fn documents(&self) -> Batches<'_, Document> {
+        Batches::new(move |start, limit| self.backend.documents(start, limit))
+    }
+
+    /// Commits between base and head, newest first.
+    pub fn commits(&self) -> Batches<'_, Commit> {
+        Batches::new(move |start, limit| self.backend.commits(start, limit))
+    }
+}
+
+impl From<MemoryEvidence> for Evidence {
+    fn from(memory: MemoryEvidence) -> Self {
+        Evidence::new(Box::new(memory))
+    }
+}
+
+/// An iterator that pulls records from the host one batch at a time.
+pub struct Batches<'e, T> {
+    fetch: Box<dyn FnMut(u64, u32) -> Vec<T> + 'e>,
+    batch: std::vec::IntoIter<T>,
+    next_start: u64,
+    done: bool,
+}
+
+impl<'e, T> Batches<'e, T> {
+    fn new(fetch: impl FnMut(u64, u32) -> Vec<T> + 'e) -> Self {
+        Batches {
+            fetch: Box::new(fetch),
+            batch: Vec::new().into_iter(),
+            next_start: 0,
+            done: false,
+        }
+    }
+}
+
+impl<T> Iterator for Batches<'_, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        loop {
+            if let Some(record) = self.batch.next() {
+                return Some(record);
+            }
+            if self.done {
+                return None;
+            }
+            // The host may return fewer records than asked for (it caps a
+            // batch's size in bytes too), so only an empty batch ends the walk.
+            let batch = (self.fetch)(self.next_start, BATCH_SIZE);
+            if batch.is_empty() {
+                self.done = true;
+                return None;
+            }
+            self.next_start += batch.len() as u64;
+            self.batch = batch.into_iter();
+        }
+    }
+}
+
+/// Evidence held in memory, for testing policy logic natively with `cargo test`.
+///
+/// Fill the public fields, then pass it to [`testing::evaluate`](crate::testing::evaluate),
+/// which behaves like the host: it parses the configuration, and panics when the
+/// policy reads a kind it did not declare.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryEvidence {
+    /// Input files.
+    pub sources: Vec<Source>,
+    /// Notices.
+    pub notices: Vec<Notice>,
+    /// Findings.
+    pub findings: Vec<Finding>,
+    /// Vulnerabilities.
+    pub vulnerabilities: Vec<Vulnerability>,
+    /// Secrets.
+    pub secrets: Vec<Secret>,
+    /// Per-file coverage.
+    pub coverage: Vec<FileCoverage>,
+    /// Components.
+    pub components: Vec<Component>,
+    /// Test suites.
+    pub tests: Vec<TestSuite>,
+    /// Documents.
+    pub documents: Vec<Document>,
+    /// Commits.
+    pub commits: Vec<Commit>,
+    /// When set, reading any other kind panics (as the host would end the evaluation).
+    pub consumes: Option<Vec<Kind>>,
+}
+
+impl MemoryEvidence {
+    fn read(&self, kind: Kind) {
+        if let Some(consumes) = &self.consumes {
+            assert!(
+                consumes.contains(&kind),
+                "policy read `{kind:?}` evidence it did not declare in `consumes`"
+            );
+        }
+    }
+}
+
+fn page<T: Clone>(records: impl Iterator<Item = T>, start: u64, limit: u32) -> Vec<T> {
+    records
+        .skip(usize::try_from(start).unwrap_or(usize::MAX))
+        .take(limit as usize)
+        .collect()
+}
+
+impl Backend for MemoryEvidence {
+    fn sources(&self) -> Vec<Source> {
+        self.sources.clone()
+    }
+
+    fn notices(&self) -> Vec<Notice> {
+        self.notices.clone()
+    }
+
+    fn count(&self, kind: Kind, filter: Filter) -> u64 {
+        self.read(kind);
+        let count = match kind {
+            Kind::Findings => self
+                .findings
+                .iter()
+                .filter(|f| filter.accepts(f.severity, f.suppressed))
+                .count(),
+            Kind::Vulnerabilities => self
+                .vulnerabilities
+                .iter()
+                .filter(|v| filter.accepts(v.severity, false))
+                .count(),
+            Kind::Secrets => self.secrets.len(),
+            Kind::Coverage => self.coverage.len(),
+            Kind::Components => self.components.len(),
+            Kind::Tests => self.tests.len(),
+            Kind::Documents => self.documents.len(),
+            Kind::Commits => self.commits.len(),
+        };
+        count as u64
+    }
+
+    fn findings(&self, filter: Filter, start: u64, limit: u32) -> Vec<Finding> {
+        self.read(Kind::Findings);
+        let matching = self
+            .findings
+            .iter()
+            .filter(|f| filter.accepts(f.severity, f.suppressed))
+            .cloned();
+        page(matching, start, limit)
+    }
+
+    fn vulnerabilities(&self, filter: Filter, start: u64, limit: u32) -> Vec<Vulnerability> {
+        self.read(Kind::Vulnerabilities);
+        let matching = self
+            .vulnerabilities
+            .iter()
+            .filter(|v| filter.accepts(v.severity, false))
+            .cloned();
+        page(matching, start, limit)
+    }
+
+    fn secrets(&self, start: u64, limit: u32) -> Vec<Secret> {
+        self.read(Kind::Secrets);
+        page(self.secrets.iter().cloned(), start, limit)
+    }
+
+    fn coverage(&self, start: u64, limit: u32) -> Vec<FileCoverage> {
+        self.read(Kind::Coverage);
+        page(self.coverage.iter().cloned(), start, limit)
+    }
+
+    fn coverage_totals(&self) -> CoverageTotals {
+        self.read(Kind::Coverage);
+        CoverageTotals::of(&self.coverage)
+    }
+
+    fn components(&self, start: u64, limit: u32) -> Vec<Component> {
+        self.read(Kind::Components);
+        page(self.components.iter().cloned(), start, limit)
+    }
+
+    fn tests(&self, start: u64, limit: u32) -> Vec<TestSuite> {
+        self.read(Kind::Tests);
+        page(self.tests.iter().cloned(), start, limit)
+    }
+
+    fn documents(&self, start: u64, limit: u32) -> Vec<Document> {
+        self.read(Kind::Documents);
+        page(self.documents.iter().cloned(), start, limit)
+    }
+
+    fn commits(&self, start: u64, limit: u32) -> Vec<Commit> {
+        self.read(Kind::Commits);
+        page(self.commits.iter().cloned(), start, limit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Severity;
+
+    fn finding(index: usize, severity: Severity) -> Finding {
+        Finding {
+            source: 0,
+            tool: "t".into(),
+            rule_id: "r".into(),
+            severity,
+            level: None,
+            message: index.to_string(),
+            location: None,
+            fingerprint: index.to_string(),
+            cwes: vec![],
+            tags: vec![],
+            suppressed: index.is_multiple_of(10),
+            baseline_state: None,
+        }
+    }
+
+    #[test]
+    fn batches_pull_lazily_until_an_empty_batch() {
+        let calls = std::cell::Cell::new(0);
+        let mut batches = Batches::new(|start, limit| {
+            calls.set(calls.get() + 1);
+            (start..3000).take(limit as usize).collect::<Vec<u64>>()
+        });
+        assert_eq!(batches.next(), Some(0));
+        assert_eq!(calls.get(), 1);
+        assert_eq!(batches.by_ref().count(), 2999);
+        // 1024 + 1024 + 952, then the empty batch that ends the walk.
+        assert_eq!(calls.get(), 4);
+    }
+
+    #[test]
+    fn memory_evidence_filters_like_the_host() {
+        let findings = (0..2500)
+            .map(|i| {
+                finding(
+                    i,
+                    if i % 2 == 0 {
+                        Severity::High
+                    } else {
+                        Severity::Low
+                    },
+                )
+            })
+            .collect();
+        let evidence = Evidence::from(MemoryEvidence {
+            findings,
+            ..MemoryEvidence::default()
+        });
+        let high = Filter::default().min_severity(Severity::High);
+        // 1250 high, of which every 10th (i % 10 == 0, all even) is suppressed.
+        assert_eq!(evidence.findings(high).count(), 1000);
+        assert_eq!(evidence.count(Kind::Findings, high), 1000);
+        assert_eq!(
+            evidence.findings(high.include_suppressed(true)).count(),
+            1250
+        );
+        assert_eq!(
+            evidence
+                .findings(Filter::default())
+                .last()
+                .map(|f| f.message),
+            Some("2499".into())
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "did not declare")]
+    fn memory_evidence_refuses_undeclared_kinds() {
+        let memory = MemoryEvidence {
+            consumes: Some(vec![Kind::Coverage]),
+            ..MemoryEvidence::default()
+        };
+        Evidence::from(memory).secrets().count();
+    }
+}

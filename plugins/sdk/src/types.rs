@@ -1,0 +1,448 @@
+//! The evidence records a policy reads, as plain Rust types.
+//!
+//! They mirror the records of `wit/verdict.wit` field for field, but are the
+//! SDK's own types: they derive what policies need (ordering, parsing from
+//! configuration) and build natively, so policy logic is testable with plain
+//! `cargo test`.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// How bad a record is, in one vocabulary for every tool.
+///
+/// Ordered from least to most severe, so `severity >= Severity::High` reads as
+/// it should. Deserializes from the lowercase names (`"high"`), which is what
+/// configurations use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Informational.
+    Info,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+impl Severity {
+    /// Every severity, least severe first.
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    /// The lowercase name used in configuration and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = crate::Error;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|severity| severity.as_str() == text)
+            .ok_or_else(|| {
+                crate::Error::new(format!(
+                    "unknown severity `{text}`: expected one of `info`, `low`, `medium`, `high`, `critical`"
+                ))
+            })
+    }
+}
+
+/// The kinds of evidence a policy can consume.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// [`Finding`]s.
+    Findings,
+    /// [`Vulnerability`]s.
+    Vulnerabilities,
+    /// [`Secret`]s.
+    Secrets,
+    /// [`FileCoverage`].
+    Coverage,
+    /// [`Component`]s.
+    Components,
+    /// [`TestSuite`]s.
+    Tests,
+    /// [`Document`]s.
+    Documents,
+    /// [`Commit`]s.
+    Commits,
+}
+
+/// A place in a file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Location {
+    /// Path as the tool reported it.
+    pub path: String,
+    /// First line, 1-based.
+    pub start_line: Option<u32>,
+    /// Last line, 1-based, inclusive.
+    pub end_line: Option<u32>,
+}
+
+impl Location {
+    /// A location naming only a file.
+    pub fn file(path: impl Into<String>) -> Self {
+        Location {
+            path: path.into(),
+            start_line: None,
+            end_line: None,
+        }
+    }
+}
+
+/// An input file that was ingested.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Source {
+    /// Path as given.
+    pub path: String,
+    /// Format id (`sarif`, `trivy`, `lcov`…).
+    pub format: String,
+    /// sha256 of the file, lowercase hex.
+    pub sha256: String,
+    /// Producing tool, when the file says.
+    pub tool: Option<String>,
+}
+
+/// A code scanning, lint or IaC result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// Index into the sources list.
+    pub source: u32,
+    /// Tool name.
+    pub tool: String,
+    /// Tool's rule id.
+    pub rule_id: String,
+    /// Normalized severity.
+    pub severity: Severity,
+    /// The tool's own level word.
+    pub level: Option<String>,
+    /// The tool's message.
+    pub message: String,
+    /// Where.
+    pub location: Option<Location>,
+    /// Stable identity across runs.
+    pub fingerprint: String,
+    /// CWE ids (`CWE-79`).
+    pub cwes: Vec<String>,
+    /// Tool tags.
+    pub tags: Vec<String>,
+    /// Suppressed in the tool itself.
+    pub suppressed: bool,
+    /// SARIF baselineState, when given.
+    pub baseline_state: Option<String>,
+}
+
+/// An advisory affecting an installed package.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Vulnerability {
+    /// Index into the sources list.
+    pub source: u32,
+    /// Tool name.
+    pub tool: String,
+    /// Primary advisory id.
+    pub id: String,
+    /// Other ids of the same advisory.
+    pub aliases: Vec<String>,
+    /// Ecosystem (`crates.io`, `PyPI`, `npm`…).
+    pub ecosystem: Option<String>,
+    /// Package name.
+    pub package: String,
+    /// Installed version.
+    pub version: Option<String>,
+    /// Versions that fix it.
+    pub fixed_versions: Vec<String>,
+    /// Normalized severity.
+    pub severity: Severity,
+    /// CVSS base score.
+    pub cvss_score: Option<f64>,
+    /// Title.
+    pub title: Option<String>,
+    /// Manifest, lockfile or image target.
+    pub target: Option<String>,
+    /// Stable identity.
+    pub fingerprint: String,
+}
+
+/// A secret, redacted. The raw value never reaches a policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Secret {
+    /// Index into the sources list.
+    pub source: u32,
+    /// Tool name.
+    pub tool: String,
+    /// Rule or detector.
+    pub rule_id: String,
+    /// Where.
+    pub location: Option<Location>,
+    /// Commit, for history scans.
+    pub commit: Option<String>,
+    /// Stable identity.
+    pub fingerprint: String,
+    /// Redacted form, e.g. `AKIA****(20 chars)`.
+    pub redacted: String,
+    /// Whether the tool verified it is live.
+    pub verified: Option<bool>,
+}
+
+/// Coverage of one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileCoverage {
+    /// Index into the sources list.
+    pub source: u32,
+    /// Covered file.
+    pub path: String,
+    /// Executable lines.
+    pub lines_total: u64,
+    /// Lines hit.
+    pub lines_covered: u64,
+    /// Branches.
+    pub branches_total: u64,
+    /// Branches taken.
+    pub branches_covered: u64,
+    /// Lines never hit, ascending.
+    pub uncovered_lines: Vec<u32>,
+}
+
+/// Coverage summed over every file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CoverageTotals {
+    /// Files.
+    pub files: u64,
+    /// Executable lines.
+    pub lines_total: u64,
+    /// Lines hit.
+    pub lines_covered: u64,
+    /// Branches.
+    pub branches_total: u64,
+    /// Branches taken.
+    pub branches_covered: u64,
+}
+
+/// `covered / total` as a percentage, or `None` when there is nothing to cover.
+pub fn percent(covered: u64, total: u64) -> Option<f64> {
+    (total > 0).then(|| covered as f64 * 100.0 / total as f64)
+}
+
+impl FileCoverage {
+    /// Line coverage in percent; `None` when the file has no executable lines.
+    pub fn line_percent(&self) -> Option<f64> {
+        percent(self.lines_covered, self.lines_total)
+    }
+
+    /// Branch coverage in percent; `None` when the file has no branches.
+    pub fn branch_percent(&self) -> Option<f64> {
+        percent(self.branches_covered, self.branches_total)
+    }
+}
+
+impl CoverageTotals {
+    /// Sums per-file coverage (what the host computes for `coverage-totals`).
+    pub fn of<'a>(files: impl IntoIterator<Item = &'a FileCoverage>) -> Self {
+        files
+            .into_iter()
+            .fold(CoverageTotals::default(), |mut totals, file| {
+                totals.files += 1;
+                totals.lines_total += file.lines_total;
+                totals.lines_covered += file.lines_covered;
+                totals.branches_total += file.branches_total;
+                totals.branches_covered += file.branches_covered;
+                totals
+            })
+    }
+
+    /// Line coverage in percent; `None` when no line was executable.
+    pub fn line_percent(&self) -> Option<f64> {
+        percent(self.lines_covered, self.lines_total)
+    }
+
+    /// Branch coverage in percent; `None` when no branch was recorded.
+    pub fn branch_percent(&self) -> Option<f64> {
+        percent(self.branches_covered, self.branches_total)
+    }
+}
+
+/// An SBOM component.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Component {
+    /// Index into the sources list.
+    pub source: u32,
+    /// Name.
+    pub name: String,
+    /// Version.
+    pub version: Option<String>,
+    /// Ecosystem or purl type.
+    pub ecosystem: Option<String>,
+    /// Package URL.
+    pub purl: Option<String>,
+    /// SPDX ids or expressions; empty means unknown.
+    pub licenses: Vec<String>,
+}
+
+/// Outcome of a test case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TestStatus {
+    /// Passed.
+    Passed,
+    /// Failed.
+    Failed,
+    /// Errored.
+    Error,
+    /// Skipped.
+    Skipped,
+}
+
+/// A test case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestCase {
+    /// Name.
+    pub name: String,
+    /// Class or module.
+    pub classname: Option<String>,
+    /// Outcome.
+    pub status: TestStatus,
+    /// Failure, error or skip message.
+    pub message: Option<String>,
+}
+
+/// A test suite.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TestSuite {
+    /// Index into the sources list.
+    pub source: u32,
+    /// Name.
+    pub name: String,
+    /// Cases.
+    pub tests: u64,
+    /// Failed cases.
+    pub failures: u64,
+    /// Errored cases.
+    pub errors: u64,
+    /// Skipped cases.
+    pub skipped: u64,
+    /// The cases.
+    pub cases: Vec<TestCase>,
+}
+
+/// Any other structured input (JSON, YAML, TOML), as JSON text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    /// Index into the sources list.
+    pub source: u32,
+    /// The content as JSON text.
+    pub json: String,
+}
+
+impl Document {
+    /// The content as a JSON value.
+    pub fn value(&self) -> Result<serde_json::Value, crate::Error> {
+        self.parse()
+    }
+
+    /// The content deserialized into `T`; an error names the failing field.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, crate::Error> {
+        let mut deserializer = serde_json::Deserializer::from_str(&self.json);
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            crate::Error::new(format!("document from source {}: {error}", self.source))
+        })
+    }
+}
+
+/// A git commit between `--base` and `--head`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Commit {
+    /// Full hex id.
+    pub id: String,
+    /// Parent ids.
+    pub parents: Vec<String>,
+    /// Author name.
+    pub author_name: String,
+    /// Author email.
+    pub author_email: String,
+    /// Committer name.
+    pub committer_name: String,
+    /// Committer email.
+    pub committer_email: String,
+    /// Commit time, seconds since the Unix epoch.
+    pub time: i64,
+    /// The message.
+    pub message: String,
+    /// The signature block (`gpgsig`), armored, when signed.
+    pub signature: Option<String>,
+}
+
+/// What an input said about the scan itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NoticeKind {
+    /// The scan did not cover everything it should have.
+    IncompleteScan,
+    /// Anything else worth knowing.
+    Warning,
+}
+
+/// A notice about an input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// Index into the sources list.
+    pub source: u32,
+    /// Kind.
+    pub kind: NoticeKind,
+    /// Message.
+    pub message: String,
+}
+
+/// Host-side selection, so a policy is sent only what it needs.
+///
+/// The default selects every record except findings the tool suppressed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only records at or above this severity (kinds with a severity).
+    pub min_severity: Option<Severity>,
+    /// Include findings the tool marked suppressed.
+    pub include_suppressed: bool,
+}
+
+impl Filter {
+    /// Keeps only records at or above `severity`.
+    pub fn min_severity(mut self, severity: Severity) -> Self {
+        self.min_severity = Some(severity);
+        self
+    }
+
+    /// Whether findings the tool suppressed are included.
+    pub fn include_suppressed(mut self, include: bool) -> Self {
+        self.include_suppressed = include;
+        self
+    }
+
+    /// Whether a record of this severity and suppression passes the filter.
+    pub fn accepts(&self, severity: Severity, suppressed: bool) -> bool {
+        self.min_severity.is_none_or(|min| severity >= min)
+            && (self.include_suppressed || !suppressed)
+    }
+}
