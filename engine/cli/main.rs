@@ -6,7 +6,6 @@ mod commands;
 mod context;
 mod exit;
 mod gate;
-mod git;
 
 use clap::Parser;
 use exit::ExitStatus;

@@ -14,6 +14,12 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
         Ok(config) => config,
         Err(error) => return Ok(config_error(&error)),
     };
+    let mut tags = args.tags.clone();
+    if let Some(repo) = &args.repo {
+        tags.extend(verdict_git::tags_at(repo, args.head.as_deref()).map_err(git_error)?);
+        tags.sort();
+        tags.dedup();
+    }
     let context = context::build(
         ContextArgs {
             environment: args.env.clone(),
@@ -22,7 +28,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
             now: args.now.clone(),
             actor: args.actor.clone(),
             repository: args.repository.clone(),
-            tags: args.tags.clone(),
+            tags,
         },
         true,
     )?;
@@ -40,7 +46,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
     };
     let mut evidence = verdict_ingest::ingest(&inputs, &options)?;
     if let Some(repo) = &args.repo {
-        evidence.commits = crate::git::commits(repo, args.base.as_deref(), args.head.as_deref())?;
+        evidence.commits = verdict_git::commits(repo, args.base.as_deref(), args.head.as_deref()).map_err(git_error)?;
     }
     let run_options = RunOptions {
         cache_dir: args.cache_dir.clone(),
@@ -72,4 +78,12 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
 pub fn config_error(error: &verdict_gate::ConfigError) -> ExitStatus {
     eprint!("{}", error.render());
     ExitStatus::Error
+}
+
+/// A git error with its hint, as one line.
+fn git_error(error: verdict_git::GitError) -> anyhow::Error {
+    match error.hint() {
+        Some(hint) => anyhow::anyhow!("{error} (hint: {hint})"),
+        None => anyhow::anyhow!("{error}"),
+    }
 }

@@ -194,6 +194,7 @@ fn run_case(host: &Host, path: &Path, options: &RunOptions) -> anyhow::Result<(S
         (None, Some(policy)) => {
             let mut policy = policy.clone();
             policy.entry("id").or_insert_with(|| toml::Value::String("policy-under-test".into()));
+            pin_local_plugin(&mut policy, base)?;
             let mut root = toml::Table::new();
             root.insert("policy".into(), toml::Value::Array(vec![toml::Value::Table(policy)]));
             let text = toml::to_string(&root).context("cannot write the case's policy as TOML")?;
@@ -223,6 +224,23 @@ fn run_case(host: &Host, path: &Path, options: &RunOptions) -> anyhow::Result<(S
     )?;
     let verdict = gate::run(host, &config, &evidence, context, options).map_err(|error| anyhow::anyhow!("{error}"))?;
     Ok((name, compare(&case.expect, &verdict)))
+}
+
+/// A case may name a plugin file it just built without a `sha256` pin
+/// (it changes with every build); the pin is taken from the file itself.
+/// Gate files keep requiring pins.
+fn pin_local_plugin(policy: &mut toml::Table, base: &Path) -> anyhow::Result<()> {
+    let Some(toml::Value::String(plugin)) = policy.get("plugin") else {
+        return Ok(());
+    };
+    if plugin.starts_with("builtin:") || policy.contains_key("sha256") {
+        return Ok(());
+    }
+    let path = base.join(plugin);
+    let bytes = fs_err::read(&path).with_context(|| "cannot read the case's plugin; build it first".to_owned())?;
+    let sha256 = verdict_evidence::fingerprint::sha256_hex(&bytes);
+    policy.insert("sha256".into(), toml::Value::String(sha256));
+    Ok(())
 }
 
 fn resolve(base: &Path, input: &str) -> String {

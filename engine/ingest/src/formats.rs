@@ -15,6 +15,7 @@ mod cargo_audit;
 mod cargo_lock;
 mod clover;
 mod cobertura;
+mod coverage_tally;
 mod coverage_py;
 mod cyclonedx;
 mod dependency_check;
@@ -33,6 +34,7 @@ mod sarif;
 mod spdx;
 mod trivy;
 mod trufflehog;
+mod xml;
 
 /// What a format's records are about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

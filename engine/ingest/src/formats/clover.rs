@@ -16,7 +16,8 @@
 //! - Clover proper stores how often the condition was true and false: two
 //!   branches, each covered when its count is above zero.
 
-use super::cobertura::{LineTally, XmlEvent, XmlReader};
+use super::coverage_tally::LineTally;
+use super::xml::{XmlEvent, XmlReader};
 use crate::error::FormatError;
 use crate::formats::{Output, ParseInput};
 use crate::sniff::Sniff;

@@ -11,7 +11,7 @@
 //! concatenated with their `mode:` lines) is thus merged: covered if any copy
 //! ran. Go profiles have no branch data.
 
-use super::cobertura::LineTally;
+use super::coverage_tally::LineTally;
 use crate::error::FormatError;
 use crate::formats::{Output, ParseInput};
 use crate::sniff::{Shape, Sniff};

@@ -8,7 +8,8 @@
 //! shows it. A source file listed with no lines (an interface, say) is kept
 //! with zero counts, and one listed in several groups is merged.
 
-use super::cobertura::{LineTally, XmlEvent, XmlReader};
+use super::coverage_tally::LineTally;
+use super::xml::{XmlEvent, XmlReader};
 use crate::error::FormatError;
 use crate::formats::{Output, ParseInput};
 use crate::sniff::Sniff;

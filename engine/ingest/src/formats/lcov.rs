@@ -11,7 +11,7 @@
 //! record kinds this reader does not know are skipped: none of them changes
 //! line or branch counts.
 
-use super::cobertura::{LineTally, Summary};
+use super::coverage_tally::{LineTally, Summary};
 use crate::error::FormatError;
 use crate::formats::{Output, ParseInput};
 use crate::sniff::{Shape, Sniff};

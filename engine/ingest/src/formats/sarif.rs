@@ -22,6 +22,7 @@ use scan::{Member, ScanError, Span};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use verdict_evidence::{Finding, Notice, NoticeKind};
 
 /// Result arrays at least this long are converted in parallel.
@@ -68,14 +69,10 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
 /// Parses a SARIF log, converting result arrays of at least `parallel_min`
 /// elements in parallel (a parameter so tests can check both paths agree).
 fn parse_bytes(bytes: &[u8], output: &mut Output, parallel_min: usize) -> Result<(), FormatError> {
-    let document = scan::document(bytes).map_err(|error| syntax_error(bytes, &error))?;
-    if bytes[document.start] != b'{' {
-        return Err(at_offset(bytes, document.start, "expected a SARIF log object"));
-    }
-    let members = scan::members(bytes, document.start).map_err(|error| syntax_error(bytes, &error))?;
+    let mut layout = Layout::scan(bytes).map_err(|error| syntax_error(bytes, &error))?;
     let mut version = None;
     let mut runs = None;
-    for member in &members {
+    for member in &layout.top {
         match &*key(bytes, member)? {
             "version" => version = Some(unique(bytes, version, member, "version")?),
             "runs" => runs = Some(unique(bytes, runs, member, "runs")?),
@@ -99,10 +96,12 @@ fn parse_bytes(bytes: &[u8], output: &mut Output, parallel_min: usize) -> Result
     if runs.of(bytes) == b"null" {
         return Ok(());
     }
-    let runs = scan::elements(bytes, runs.start).map_err(|error| shape_error(bytes, &error, "`runs` must be an array"))?;
+    let runs = layout
+        .elements(bytes, runs)
+        .map_err(|error| shape_error(bytes, &error, "`runs` must be an array"))?;
     let mut warnings = Vec::new();
     for (index, run) in runs.iter().enumerate() {
-        parse_run(bytes, *run, index, output, &mut warnings, parallel_min)?;
+        parse_run(bytes, &mut layout, *run, index, output, &mut warnings, parallel_min)?;
     }
     let mut seen = std::collections::HashSet::new();
     for message in warnings {
@@ -111,6 +110,64 @@ fn parse_bytes(bytes: &[u8], output: &mut Output, parallel_min: usize) -> Result
         }
     }
     Ok(())
+}
+
+/// The structure of a SARIF log, found in one pass: the top-level members,
+/// the `runs` array's elements, each run's members and each `results`
+/// array's elements, kept by the offset of the value they belong to.
+struct Layout<'a> {
+    top: Vec<Member<'a>>,
+    objects: HashMap<usize, Vec<Member<'a>>>,
+    arrays: HashMap<usize, Vec<Span>>,
+}
+
+impl<'a> Layout<'a> {
+    fn scan(bytes: &'a [u8]) -> Result<Layout<'a>, ScanError> {
+        let start = scan::skip_whitespace(bytes, 0);
+        let mut objects = HashMap::new();
+        let mut arrays = HashMap::new();
+        let array_at = |at: usize| bytes.get(at) == Some(&b'[');
+        let (top, end) = scan::members_with(bytes, start, |key, at| {
+            if key != b"runs" || !array_at(at) {
+                return scan::value(bytes, at);
+            }
+            let (runs, end) = scan::elements_with(bytes, at, |run| {
+                if bytes.get(run) != Some(&b'{') {
+                    return scan::value(bytes, run);
+                }
+                let (members, end) = scan::members_with(bytes, run, |key, at| {
+                    if key != b"results" || !array_at(at) {
+                        return scan::value(bytes, at);
+                    }
+                    let (results, end) = scan::elements_with(bytes, at, |at| scan::value(bytes, at))?;
+                    arrays.insert(at, results);
+                    Ok(Span { start: at, end })
+                })?;
+                objects.insert(run, members);
+                Ok(Span { start: run, end })
+            })?;
+            arrays.insert(at, runs);
+            Ok(Span { start: at, end })
+        })?;
+        scan::check_trailing(bytes, end)?;
+        Ok(Layout { top, objects, arrays })
+    }
+
+    /// The elements of the array at `span`, from the scan or scanned now.
+    fn elements(&mut self, bytes: &[u8], span: Span) -> Result<Vec<Span>, ScanError> {
+        match self.arrays.remove(&span.start) {
+            Some(elements) => Ok(elements),
+            None => scan::elements(bytes, span.start),
+        }
+    }
+
+    /// The members of the object at `span`, from the scan or scanned now.
+    fn members(&mut self, bytes: &'a [u8], span: Span) -> Result<Vec<Member<'a>>, ScanError> {
+        match self.objects.remove(&span.start) {
+            Some(members) => Ok(members),
+            None => scan::members(bytes, span.start),
+        }
+    }
 }
 
 /// The spans of one run's members that verdict reads.
@@ -123,8 +180,9 @@ struct RunSpans {
     results: Option<Span>,
 }
 
-fn parse_run(
-    bytes: &[u8],
+fn parse_run<'a>(
+    bytes: &'a [u8],
+    layout: &mut Layout<'a>,
     run: Span,
     index: usize,
     output: &mut Output,
@@ -132,7 +190,8 @@ fn parse_run(
     parallel_min: usize,
 ) -> Result<(), FormatError> {
     let at = |name: &str| format!("`runs[{index}].{name}`");
-    let members = scan::members(bytes, run.start)
+    let members = layout
+        .members(bytes, run)
         .map_err(|error| shape_error(bytes, &error, &format!("`runs[{index}]` must be an object")))?;
     let mut spans = RunSpans::default();
     for member in &members {
@@ -194,7 +253,8 @@ fn parse_run(
             return Ok(());
         }
     };
-    let elements = scan::elements(bytes, results.start)
+    let elements = layout
+        .elements(bytes, results)
         .map_err(|error| shape_error(bytes, &error, &format!("`runs[{index}].results` must be an array")))?;
     let convert = |offset: usize, chunk: &[Span]| convert_chunk(bytes, &context, index, offset, chunk);
     let chunks: Vec<Result<(Vec<Finding>, Vec<String>), FormatError>> = if elements.len() >= parallel_min {
@@ -234,7 +294,10 @@ fn convert_chunk(
             let message = format!("{}: expected a result object, found {}", at(), describe(bytes[span.start]));
             return Err(at_offset(bytes, span.start, &message));
         }
-        let parsed: model::ResultDef<'_> = typed(bytes, *span, &at())?;
+        let mut deserializer = serde_json::Deserializer::from_slice(span.of(bytes));
+        let parsed = model::ResultDef::deserialize(&mut deserializer)
+            .and_then(|result| deserializer.end().map(|()| result))
+            .map_err(|error| json_error(bytes, span.start, &at(), &error))?;
         let finding = result::finding(context, parsed, &mut interner, &mut |warning| warnings.push(warning))
             .map_err(|message| at_offset(bytes, span.start, &format!("{}: {message}", at())))?;
         findings.push(finding);
@@ -359,6 +422,7 @@ fn at_offset(bytes: &[u8], offset: usize, message: &str) -> FormatError {
 fn syntax_error(bytes: &[u8], error: &ScanError) -> FormatError {
     match serde_json::from_slice::<IgnoredAny>(bytes) {
         Err(json) => FormatError::json(&json),
+        Ok(_) if error.offset == scan::skip_whitespace(bytes, 0) => at_offset(bytes, error.offset, "expected a SARIF log object"),
         Ok(_) => at_offset(bytes, error.offset, error.message),
     }
 }

@@ -278,7 +278,7 @@ pub(super) struct ResultDef<'a> {
     #[serde(borrow, default)]
     pub message: Option<Message<'a>>,
     #[serde(borrow, default)]
-    pub locations: Option<Vec<LocationDef<'a>>>,
+    pub locations: Option<FirstPhysical<'a>>,
     #[serde(borrow, default)]
     pub partial_fingerprints: Option<Pairs<'a, Str<'a>>>,
     #[serde(borrow, default)]
@@ -291,6 +291,34 @@ pub(super) struct ResultDef<'a> {
     pub properties: Option<PropertyBag<'a>>,
     #[serde(borrow, default)]
     pub taxa: Option<Vec<DescriptorReference<'a>>>,
+}
+
+/// `result.locations`, of which only the first physical location is kept;
+/// the others are checked and skipped without being built.
+pub(super) struct FirstPhysical<'a>(pub Option<PhysicalLocation<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for FirstPhysical<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FirstVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for FirstVisitor<'a> {
+            type Value = FirstPhysical<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of locations")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut first = None;
+                while first.is_none() {
+                    match seq.next_element::<LocationDef<'a>>()? {
+                        Some(location) => first = location.physical_location,
+                        None => return Ok(FirstPhysical(None)),
+                    }
+                }
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(FirstPhysical(first))
+            }
+        }
+        deserializer.deserialize_seq(FirstVisitor(std::marker::PhantomData))
+    }
 }
 
 /// A `location`: only its physical part is read.

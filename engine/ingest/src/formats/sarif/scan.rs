@@ -162,15 +162,22 @@ pub(super) fn value(bytes: &[u8], at: usize) -> Scan<Span> {
     Ok(Span { start: at, end })
 }
 
-/// The members of the object whose `{` is at `at`.
-pub(super) fn members(bytes: &[u8], at: usize) -> Scan<Vec<Member<'_>>> {
+/// The members of the object whose `{` is at `at`, and the offset past
+/// its `}`. `read_value(key, at)` reads each member's value: plain [`value`]
+/// for members skipped whole, a nested scan for members descended into, so
+/// that no part of the input is scanned twice.
+pub(super) fn members_with<'a>(
+    bytes: &'a [u8],
+    at: usize,
+    mut read_value: impl FnMut(&'a [u8], usize) -> Scan<Span>,
+) -> Scan<(Vec<Member<'a>>, usize)> {
     if bytes.get(at) != Some(&b'{') {
         return error(at, "expected an object");
     }
     let mut members = Vec::new();
     let mut position = skip_whitespace(bytes, at + 1);
     if bytes.get(position) == Some(&b'}') {
-        return Ok(members);
+        return Ok((members, position + 1));
     }
     loop {
         if bytes.get(position) != Some(&b'"') {
@@ -183,47 +190,69 @@ pub(super) fn members(bytes: &[u8], at: usize) -> Scan<Vec<Member<'_>>> {
             return error(position, "expected `:` after a key");
         }
         position = skip_whitespace(bytes, position + 1);
-        let value = value(bytes, position)?;
+        let value = read_value(key, position)?;
         members.push(Member { key, value });
         position = skip_whitespace(bytes, value.end);
         match bytes.get(position) {
             Some(b',') => position = skip_whitespace(bytes, position + 1),
-            Some(b'}') => return Ok(members),
+            Some(b'}') => return Ok((members, position + 1)),
             _ => return error(position, "expected `,` or `}`"),
         }
     }
 }
 
-/// The elements of the array whose `[` is at `at`.
-pub(super) fn elements(bytes: &[u8], at: usize) -> Scan<Vec<Span>> {
+/// The members of the object whose `{` is at `at`.
+pub(super) fn members(bytes: &[u8], at: usize) -> Scan<Vec<Member<'_>>> {
+    members_with(bytes, at, |_, at| value(bytes, at)).map(|(members, _)| members)
+}
+
+/// The elements of the array whose `[` is at `at`, and the offset past its
+/// `]`; `read_value(at)` reads each element (see [`members_with`]).
+pub(super) fn elements_with(
+    bytes: &[u8],
+    at: usize,
+    mut read_value: impl FnMut(usize) -> Scan<Span>,
+) -> Scan<(Vec<Span>, usize)> {
     if bytes.get(at) != Some(&b'[') {
         return error(at, "expected an array");
     }
     let mut elements = Vec::new();
     let mut position = skip_whitespace(bytes, at + 1);
     if bytes.get(position) == Some(&b']') {
-        return Ok(elements);
+        return Ok((elements, position + 1));
     }
     loop {
-        let value = value(bytes, position)?;
+        let value = read_value(position)?;
         elements.push(value);
         position = skip_whitespace(bytes, value.end);
         match bytes.get(position) {
             Some(b',') => position = skip_whitespace(bytes, position + 1),
-            Some(b']') => return Ok(elements),
+            Some(b']') => return Ok((elements, position + 1)),
             _ => return error(position, "expected `,` or `]`"),
         }
     }
 }
 
-/// The top-level value's span, checking that only whitespace follows it.
-pub(super) fn document(bytes: &[u8]) -> Scan<Span> {
-    let start = skip_whitespace(bytes, 0);
-    let span = value(bytes, start)?;
-    let rest = skip_whitespace(bytes, span.end);
+/// The elements of the array whose `[` is at `at`.
+pub(super) fn elements(bytes: &[u8], at: usize) -> Scan<Vec<Span>> {
+    elements_with(bytes, at, |at| value(bytes, at)).map(|(elements, _)| elements)
+}
+
+/// Checks that only whitespace follows the top-level value ending at `end`.
+pub(super) fn check_trailing(bytes: &[u8], end: usize) -> Scan<()> {
+    let rest = skip_whitespace(bytes, end);
     if rest != bytes.len() {
         return error(rest, "trailing characters after the document");
     }
+    Ok(())
+}
+
+/// The top-level value's span, checking that only whitespace follows it.
+#[cfg(test)]
+pub(super) fn document(bytes: &[u8]) -> Scan<Span> {
+    let start = skip_whitespace(bytes, 0);
+    let span = value(bytes, start)?;
+    check_trailing(bytes, span.end)?;
     Ok(span)
 }
 
