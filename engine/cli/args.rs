@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// verdict: a policy-as-code compliance and security gate for CI.
 #[derive(Debug, Parser)]
-#[command(name = "verdict", version, about, propagate_version = true)]
+#[command(name = "verdict", version, about)]
 pub struct Cli {
     /// More logging on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -154,4 +154,13 @@ pub enum PluginCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn arguments_are_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

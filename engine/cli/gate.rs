@@ -4,6 +4,7 @@
 use anyhow::{Context as _, bail};
 use rayon::prelude::*;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 use verdict_evidence::policy::{Context, Outcome};
 use verdict_evidence::{Evidence, NoticeKind, fingerprint};
@@ -68,7 +69,7 @@ pub fn plugin_bytes(policy_id: &str, plugin: &PluginRef) -> anyhow::Result<std::
 pub fn run(
     host: &Host,
     config: &ValidConfig,
-    evidence: &Evidence,
+    evidence: &Arc<Evidence>,
     context: Context,
     options: &RunOptions,
 ) -> anyhow::Result<Verdict> {
@@ -133,7 +134,13 @@ pub fn run(
     })
 }
 
-fn evaluate(policy: &ValidPolicy, pre: &PolicyPre, evidence: &Evidence, context: &Context, options: &RunOptions) -> PolicyReport {
+fn evaluate(
+    policy: &ValidPolicy,
+    pre: &PolicyPre,
+    evidence: &Arc<Evidence>,
+    context: &Context,
+    options: &RunOptions,
+) -> PolicyReport {
     let defaults = Limits::default();
     let limits = Limits {
         time: policy.limits.time_ms.map_or(defaults.time, std::time::Duration::from_millis),

@@ -53,6 +53,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
         no_cache: args.no_cache,
         timings: !args.no_timings,
     };
+    let evidence = std::sync::Arc::new(evidence);
     let host = gate::host(&run_options)?;
     let verdict = match gate::run(&host, &config, &evidence, context, &run_options) {
         Ok(verdict) => verdict,

@@ -209,7 +209,7 @@ fn run_case(host: &Host, path: &Path, options: &RunOptions) -> anyhow::Result<(S
     let ingest_options = verdict_ingest::Options {
         advisory_db: case.advisory_db.as_ref().map(|db| base.join(db)).or_else(|| config.advisory_db.clone()),
     };
-    let evidence = verdict_ingest::ingest(&inputs, &ingest_options)?;
+    let evidence = std::sync::Arc::new(verdict_ingest::ingest(&inputs, &ingest_options)?);
     let context = context::build(
         ContextArgs {
             environment: case.context.env,
@@ -222,8 +222,12 @@ fn run_case(host: &Host, path: &Path, options: &RunOptions) -> anyhow::Result<(S
         },
         false,
     )?;
-    let verdict = gate::run(host, &config, &evidence, context, options).map_err(|error| anyhow::anyhow!("{error}"))?;
-    Ok((name, compare(&case.expect, &verdict)))
+    match gate::run(host, &config, &evidence, context, options) {
+        Ok(verdict) => Ok((name, compare(&case.expect, &verdict))),
+        // The gate refused to run (a configuration the plugin's schema
+        // rejects, a plugin that cannot load): a case can expect that.
+        Err(error) => Ok((name, compare_refusal(&case.expect, &error.to_string()))),
+    }
 }
 
 /// A case may name a plugin file it just built without a `sha256` pin
@@ -300,6 +304,19 @@ fn compare(expect: &Expect, verdict: &Verdict) -> Vec<String> {
         }
     }
     problems
+}
+
+/// What differs when the gate refused to run with `error`.
+fn compare_refusal(expect: &Expect, error: &str) -> Vec<String> {
+    if expect.decision != Decision::Error {
+        return vec![format!("expected decision `{}`, got `error`: {error}", expect.decision)];
+    }
+    match &expect.error {
+        Some(expected) if !error.contains(expected.as_str()) => {
+            vec![format!("expected an error containing `{expected}`, got: {error}")]
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn describe_errors(errors: &[String]) -> String {

@@ -8,6 +8,8 @@ use verdict_gate::document::{PolicyReport, Verdict};
 
 /// Violations listed per policy before "and N more".
 const VIOLATIONS_SHOWN: usize = 10;
+/// Characters of a violation message shown; the JSON report has them all.
+const MESSAGE_CHARS: usize = 110;
 
 pub(crate) fn render(verdict: &Verdict) -> String {
     let mut out = String::new();
@@ -93,7 +95,12 @@ fn render_policy(out: &mut String, policy: &PolicyReport, id_width: usize) {
                 None => format!("  {}", location.path),
             })
             .unwrap_or_default();
-        let _ = writeln!(out, "         {:<8}  {}{place}", violation.severity.as_str(), violation.message);
+        let _ = writeln!(
+            out,
+            "         {:<8}  {}{place}",
+            violation.severity.as_str(),
+            shorten(&violation.message)
+        );
     }
     if policy.violations.len() > VIOLATIONS_SHOWN {
         let _ = writeln!(
@@ -102,6 +109,16 @@ fn render_policy(out: &mut String, policy: &PolicyReport, id_width: usize) {
             policy.violations.len() - VIOLATIONS_SHOWN
         );
     }
+}
+
+/// The first line of a message, cut at [`MESSAGE_CHARS`] characters.
+fn shorten(message: &str) -> String {
+    let line = message.lines().next().unwrap_or_default();
+    if line.chars().count() <= MESSAGE_CHARS && line.len() == message.trim_end().len() {
+        return line.to_owned();
+    }
+    let cut: String = line.chars().take(MESSAGE_CHARS).collect();
+    format!("{}…", cut.trim_end())
 }
 
 fn plural(count: u64, one: &'static str, many: &'static str) -> &'static str {
