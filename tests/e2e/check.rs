@@ -1,0 +1,147 @@
+//! `verdict check`: decisions, exit codes, the JSON document, diagnostics.
+
+use crate::support::{corpus, root, run, sha256_of, verdict, write};
+
+const NOW: &str = "2026-11-20T10:00:00Z";
+
+fn example() -> std::process::Command {
+    let mut command = verdict();
+    command.args(["check", "--config", "policies/python-service.toml", "--input", "fixtures/example", "--now", NOW]);
+    command
+}
+
+#[test]
+fn the_readme_example_warns_and_exits_0() {
+    let out = run(&mut example());
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.starts_with("verdict: WARN"), "{out:?}");
+    assert!(out.stdout.contains("WARN   dependency-vulnerabilities"), "{out:?}");
+    assert!(out.stdout.contains("10 violations"), "{out:?}");
+}
+
+#[test]
+fn json_verdict_records_policies_inputs_and_digests() {
+    let out = run(example().args(["--format", "json"]));
+    assert_eq!(out.code, 0, "{out:?}");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["format"], "verdict/v1");
+    assert_eq!(json["decision"], "warn");
+    assert_eq!(json["context"]["now"], NOW);
+    let policies = json["policies"].as_array().unwrap();
+    assert_eq!(policies.len(), 4);
+    for policy in policies {
+        for key in ["id", "plugin", "plugin_sha256", "enforcement", "decision", "violations", "duration_ms"] {
+            assert!(policy.get(key).is_some(), "{key} missing in {policy}");
+        }
+        assert_eq!(policy["plugin_sha256"].as_str().unwrap().len(), 64);
+    }
+    assert_eq!(policies[1]["decision"], "warn");
+    assert_eq!(policies[1]["violations"].as_array().unwrap().len(), 10);
+    let inputs = json["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 4);
+    let bandit = inputs.iter().find(|i| i["format"] == "bandit").unwrap();
+    assert_eq!(bandit["sha256"], sha256_of(&root().join("fixtures/example/bandit.json")));
+}
+
+#[test]
+fn same_inputs_and_now_give_the_same_bytes() {
+    let first = run(example().args(["--format", "json", "--no-timings"]));
+    let second = run(example().args(["--format", "json", "--no-timings"]));
+    assert_eq!(first.code, 0, "{first:?}");
+    assert_eq!(first.stdout, second.stdout);
+}
+
+/// A gate file in a temporary directory.
+fn gate(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("verdict.toml");
+    write(&path, text);
+    (dir, path)
+}
+
+#[test]
+fn hard_violations_fail_with_exit_1() {
+    let (_dir, config) = gate(&format!(
+        "inputs = [\"{}\"]\n[[policy]]\nid = \"no-vulns\"\nplugin = \"builtin:vulnerabilities\"\nconfig = {{ fail-on = \"high\" }}\n",
+        corpus().join("cargo-audit/cargo-audit-2026-cvss.json").display()
+    ));
+    let out = run(verdict().args(["check", "--now", NOW, "--config"]).arg(&config));
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stdout.starts_with("verdict: FAIL"), "{out:?}");
+    assert!(out.stdout.contains("FAIL   no-vulns"), "{out:?}");
+}
+
+#[test]
+fn a_typo_in_a_policy_config_names_the_key_policy_and_line() {
+    let (_dir, config) = gate(&format!(
+        "inputs = [\"{}\"]\n\n[[policy]]\nid = \"cov\"\nplugin = \"builtin:coverage\"\n[policy.config]\nmin-lnes = 80\n",
+        corpus().join("coverage/lcov-istanbul.info").display()
+    ));
+    let out = run(verdict().args(["check", "--now", NOW, "--config"]).arg(&config));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stdout.is_empty(), "{out:?}");
+    assert!(out.stderr.contains("policy `cov`: unknown configuration key `min-lnes`"), "{out:?}");
+    assert!(out.stderr.contains("verdict.toml:7:1"), "{out:?}");
+    assert!(out.stderr.contains("hint: known keys:"), "{out:?}");
+}
+
+#[test]
+fn a_plugin_whose_digest_does_not_match_is_refused() {
+    let guest = verdict_builtins::testing_guests_dir().join("verdict_testing_echo.wasm");
+    let (_dir, config) = gate(&format!(
+        "inputs = [\"{}\"]\n[[policy]]\nid = \"echo\"\nplugin = \"{}\"\nsha256 = \"{}\"\n",
+        corpus().join("sarif/eslint-8.56.0.sarif").display(),
+        guest.display(),
+        "0".repeat(64)
+    ));
+    let out = run(verdict().args(["check", "--now", NOW, "--config"]).arg(&config));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("policy `echo`: plugin"), "{out:?}");
+    assert!(out.stderr.contains("refusing to run it"), "{out:?}");
+}
+
+#[test]
+fn an_incomplete_scan_makes_the_gate_error_unless_allowed() {
+    let input = corpus().join("npm-audit/npm6-audit-enoaudit-error.json");
+    let policy = "[[policy]]\nid = \"vulns\"\nplugin = \"builtin:vulnerabilities\"\n";
+    let (_dir, config) = gate(&format!("inputs = [\"{}\"]\n{policy}", input.display()));
+    let out = run(verdict().args(["check", "--now", NOW, "--config"]).arg(&config));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stdout.contains("the scan did not complete: npm audit did not run: ENOAUDIT"), "{out:?}");
+    let (_dir, config) = gate(&format!("inputs = [\"{}\"]\nincomplete-scans = \"warn\"\n{policy}", input.display()));
+    let out = run(verdict().args(["check", "--now", NOW, "--config"]).arg(&config));
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+#[test]
+fn a_bad_input_stops_the_gate_with_exit_2_and_nothing_on_stdout() {
+    let (dir, config) = gate("[[policy]]\nid = \"vulns\"\nplugin = \"builtin:vulnerabilities\"\n");
+    let broken = dir.path().join("broken.sarif");
+    write(&broken, "{\"version\": \"2.1.0\", \"runs\": [");
+    let out = run(verdict().args(["check", "--now", NOW, "--config"]).arg(&config).arg("--input").arg(format!("sarif:{}", broken.display())));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stdout.is_empty(), "{out:?}");
+    assert!(out.stderr.contains("broken.sarif`: sarif:"), "{out:?}");
+}
+
+#[test]
+fn policies_out_of_scope_are_skipped() {
+    let (_dir, config) = gate(&format!(
+        "inputs = [\"{}\"]\n[[policy]]\nid = \"prod-only\"\nplugin = \"builtin:vulnerabilities\"\nenvironments = [\"production\"]\n",
+        corpus().join("cargo-audit/cargo-audit-2026-cvss.json").display()
+    ));
+    let out = run(verdict().args(["check", "--now", NOW, "--env", "staging", "--format", "json", "--config"]).arg(&config));
+    assert_eq!(out.code, 0, "{out:?}");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["policies"][0]["decision"], "skipped");
+    let out = run(verdict().args(["check", "--now", NOW, "--env", "production", "--config"]).arg(&config));
+    assert_eq!(out.code, 1, "{out:?}");
+}
+
+#[test]
+fn no_inputs_is_an_error_with_a_hint() {
+    let (_dir, config) = gate("[[policy]]\nid = \"vulns\"\nplugin = \"builtin:vulnerabilities\"\n");
+    let out = run(verdict().args(["check", "--config"]).arg(&config));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("no inputs"), "{out:?}");
+}
