@@ -25,7 +25,7 @@ pub enum Command {
     /// List the supported input formats.
     Formats,
     /// Run the gate: ingest, evaluate every policy, decide, report.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Run policy test cases (`*.toml`), like `opa test`.
     Test(TestArgs),
     /// Create and inspect policy plugins.

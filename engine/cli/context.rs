@@ -30,8 +30,9 @@ pub fn build(args: ContextArgs, ci_defaults: bool) -> anyhow::Result<Context> {
             .find(|value| !value.is_empty())
     };
     let now: DateTime<FixedOffset> = match &args.now {
-        Some(text) => DateTime::parse_from_rfc3339(text)
-            .with_context(|| format!("invalid `--now` value `{text}`: expected RFC 3339, e.g. 2026-11-20T10:00:00Z"))?,
+        Some(text) => DateTime::parse_from_rfc3339(text).with_context(|| {
+            format!("invalid `--now` value `{text}`: expected RFC 3339, e.g. 2026-11-20T10:00:00Z")
+        })?,
         None => Utc::now().fixed_offset(),
     };
     Ok(Context {
@@ -39,11 +40,15 @@ pub fn build(args: ContextArgs, ci_defaults: bool) -> anyhow::Result<Context> {
         branch: args
             .branch
             .or_else(|| from_env(&["GITHUB_HEAD_REF", "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME"])),
-        version: args.version.or_else(|| from_env(&["VERDICT_VERSION", "CI_COMMIT_TAG"])),
+        version: args
+            .version
+            .or_else(|| from_env(&["VERDICT_VERSION", "CI_COMMIT_TAG"])),
         now: now.to_rfc3339_opts(SecondsFormat::AutoSi, true),
         now_unix: now.timestamp(),
         tags: args.tags,
-        actor: args.actor.or_else(|| from_env(&["GITHUB_ACTOR", "GITLAB_USER_LOGIN"])),
+        actor: args
+            .actor
+            .or_else(|| from_env(&["GITHUB_ACTOR", "GITLAB_USER_LOGIN"])),
         repository: args
             .repository
             .or_else(|| from_env(&["GITHUB_REPOSITORY", "CI_PROJECT_PATH"])),

@@ -9,7 +9,9 @@ use std::time::Instant;
 use verdict_evidence::policy::{Context, Outcome};
 use verdict_evidence::{Evidence, NoticeKind, fingerprint};
 use verdict_gate::document::{self, PolicyReport, Summary, Verdict};
-use verdict_gate::{Decision, IncompleteScans, PluginRef, ValidConfig, ValidPolicy, decide, decide_policy};
+use verdict_gate::{
+    Decision, IncompleteScans, PluginRef, ValidConfig, ValidPolicy, decide, decide_policy,
+};
 use verdict_host::{Host, HostConfig, Limits, PolicyPre};
 
 /// Settings of one gate run that are not in `verdict.toml`.
@@ -25,7 +27,10 @@ pub struct RunOptions {
 
 /// The names `builtin:NAME` may use.
 pub fn builtin_names() -> Vec<&'static str> {
-    verdict_builtins::all().iter().map(|builtin| builtin.name).collect()
+    verdict_builtins::all()
+        .iter()
+        .map(|builtin| builtin.name)
+        .collect()
 }
 
 /// Creates the plugin host.
@@ -42,13 +47,19 @@ pub fn host(options: &RunOptions) -> anyhow::Result<Host> {
 }
 
 /// Reads a plugin's bytes, checking the sha256 pin of plugin files.
-pub fn plugin_bytes(policy_id: &str, plugin: &PluginRef) -> anyhow::Result<std::borrow::Cow<'static, [u8]>> {
+pub fn plugin_bytes(
+    policy_id: &str,
+    plugin: &PluginRef,
+) -> anyhow::Result<std::borrow::Cow<'static, [u8]>> {
     match plugin {
         PluginRef::Builtin(name) => verdict_builtins::find(name)
             .map(|builtin| std::borrow::Cow::Borrowed(builtin.wasm))
-            .ok_or_else(|| anyhow::anyhow!("policy `{policy_id}`: unknown built-in plugin `{name}`")),
+            .ok_or_else(|| {
+                anyhow::anyhow!("policy `{policy_id}`: unknown built-in plugin `{name}`")
+            }),
         PluginRef::File { path, sha256 } => {
-            let bytes = fs_err::read(path).with_context(|| format!("policy `{policy_id}`: cannot read plugin"))?;
+            let bytes = fs_err::read(path)
+                .with_context(|| format!("policy `{policy_id}`: cannot read plugin"))?;
             let actual = fingerprint::sha256_hex(&bytes);
             if &actual != sha256 {
                 bail!(
@@ -76,21 +87,31 @@ pub fn run(
     let in_scope: Vec<&ValidPolicy> = config
         .policies
         .iter()
-        .filter(|policy| policy.scope.matches(context.environment.as_deref(), context.branch.as_deref()))
+        .filter(|policy| {
+            policy
+                .scope
+                .matches(context.environment.as_deref(), context.branch.as_deref())
+        })
         .collect();
     let loaded: Vec<(&ValidPolicy, PolicyPre)> = in_scope
         .par_iter()
         .map(|policy| {
             let bytes = plugin_bytes(&policy.id, &policy.plugin)?;
-            let pre = host
-                .load(&bytes)
-                .with_context(|| format!("policy `{}`: cannot load plugin `{}`", policy.id, policy.plugin.display()))?;
+            let pre = host.load(&bytes).with_context(|| {
+                format!(
+                    "policy `{}`: cannot load plugin `{}`",
+                    policy.id,
+                    policy.plugin.display()
+                )
+            })?;
             Ok((*policy, pre))
         })
         .collect::<anyhow::Result<_>>()?;
     let diagnostics: Vec<_> = loaded
         .iter()
-        .flat_map(|(policy, pre)| verdict_gate::validate_policy_config(config, policy, &pre.descriptor.config_schema))
+        .flat_map(|(policy, pre)| {
+            verdict_gate::validate_policy_config(config, policy, &pre.descriptor.config_schema)
+        })
         .collect();
     if !diagnostics.is_empty() {
         return Err(config.error(diagnostics).into());
@@ -113,7 +134,10 @@ pub fn run(
     if config.incomplete_scans == IncompleteScans::Error {
         for notice in &notices {
             if notice.kind == NoticeKind::IncompleteScan {
-                errors.push(format!("`{}`: the scan did not complete: {}", notice.path, notice.message));
+                errors.push(format!(
+                    "`{}`: the scan did not complete: {}",
+                    notice.path, notice.message
+                ));
             }
         }
     }
@@ -143,13 +167,26 @@ fn evaluate(
 ) -> PolicyReport {
     let defaults = Limits::default();
     let limits = Limits {
-        time: policy.limits.time_ms.map_or(defaults.time, std::time::Duration::from_millis),
-        memory: policy.limits.memory_mib.map_or(defaults.memory, |mib| mib << 20),
-        outcome_bytes: policy.limits.outcome_mib.map_or(defaults.outcome_bytes, |mib| mib << 20),
+        time: policy
+            .limits
+            .time_ms
+            .map_or(defaults.time, std::time::Duration::from_millis),
+        memory: policy
+            .limits
+            .memory_mib
+            .map_or(defaults.memory, |mib| mib << 20),
+        outcome_bytes: policy
+            .limits
+            .outcome_mib
+            .map_or(defaults.outcome_bytes, |mib| mib << 20),
     };
     let started = Instant::now();
     let result = pre.evaluate(&policy.id, &policy.config, context, evidence, &limits);
-    let duration_ms = if options.timings { started.elapsed().as_millis() as u64 } else { 0 };
+    let duration_ms = if options.timings {
+        started.elapsed().as_millis() as u64
+    } else {
+        0
+    };
     let (outcome, error) = match result {
         Ok(outcome) => (outcome, None),
         Err(error) => {
@@ -161,9 +198,16 @@ fn evaluate(
         id: policy.id.clone(),
         plugin: policy.plugin.display(),
         plugin_sha256: pre.sha256.clone(),
-        plugin_version: Some(format!("{} {}", pre.descriptor.name, pre.descriptor.version)),
+        plugin_version: Some(format!(
+            "{} {}",
+            pre.descriptor.name, pre.descriptor.version
+        )),
         enforcement: policy.enforcement,
-        decision: decide_policy(policy.enforcement, outcome.violations.len(), error.is_some()),
+        decision: decide_policy(
+            policy.enforcement,
+            outcome.violations.len(),
+            error.is_some(),
+        ),
         violations: outcome.violations,
         controls: outcome.controls,
         error,

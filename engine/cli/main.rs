@@ -16,7 +16,11 @@ fn main() -> std::process::ExitCode {
         Err(error) => {
             // Help and version go to stdout with success; usage errors exit 2.
             let _ = error.print();
-            return if error.use_stderr() { ExitStatus::Error.into() } else { ExitStatus::Success.into() };
+            return if error.use_stderr() {
+                ExitStatus::Error.into()
+            } else {
+                ExitStatus::Success.into()
+            };
         }
     };
     init_logging(args.verbose, args.quiet);
@@ -46,7 +50,10 @@ fn init_logging(verbose: u8, quiet: bool) {
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()
-        .with_ansi(std::env::var_os("NO_COLOR").is_none() && std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(
+            std::env::var_os("NO_COLOR").is_none()
+                && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        )
         .init();
 }
 

@@ -6,7 +6,15 @@ const NOW: &str = "2026-11-20T10:00:00Z";
 
 fn example() -> std::process::Command {
     let mut command = verdict();
-    command.args(["check", "--config", "policies/python-service.toml", "--input", "fixtures/example", "--now", NOW]);
+    command.args([
+        "check",
+        "--config",
+        "policies/python-service.toml",
+        "--input",
+        "fixtures/example",
+        "--now",
+        NOW,
+    ]);
     command
 }
 
@@ -15,7 +23,10 @@ fn the_readme_example_warns_and_exits_0() {
     let out = run(&mut example());
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.starts_with("verdict: WARN"), "{out:?}");
-    assert!(out.stdout.contains("WARN   dependency-vulnerabilities"), "{out:?}");
+    assert!(
+        out.stdout.contains("WARN   dependency-vulnerabilities"),
+        "{out:?}"
+    );
     assert!(out.stdout.contains("10 violations"), "{out:?}");
 }
 
@@ -30,7 +41,15 @@ fn json_verdict_records_policies_inputs_and_digests() {
     let policies = json["policies"].as_array().unwrap();
     assert_eq!(policies.len(), 4);
     for policy in policies {
-        for key in ["id", "plugin", "plugin_sha256", "enforcement", "decision", "violations", "duration_ms"] {
+        for key in [
+            "id",
+            "plugin",
+            "plugin_sha256",
+            "enforcement",
+            "decision",
+            "violations",
+            "duration_ms",
+        ] {
             assert!(policy.get(key).is_some(), "{key} missing in {policy}");
         }
         assert_eq!(policy["plugin_sha256"].as_str().unwrap().len(), 64);
@@ -40,7 +59,10 @@ fn json_verdict_records_policies_inputs_and_digests() {
     let inputs = json["inputs"].as_array().unwrap();
     assert_eq!(inputs.len(), 4);
     let bandit = inputs.iter().find(|i| i["format"] == "bandit").unwrap();
-    assert_eq!(bandit["sha256"], sha256_of(&root().join("fixtures/example/bandit.json")));
+    assert_eq!(
+        bandit["sha256"],
+        sha256_of(&root().join("fixtures/example/bandit.json"))
+    );
 }
 
 #[test]
@@ -63,9 +85,13 @@ fn gate(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
 fn hard_violations_fail_with_exit_1() {
     let (_dir, config) = gate(&format!(
         "inputs = [\"{}\"]\n[[policy]]\nid = \"no-vulns\"\nplugin = \"builtin:vulnerabilities\"\nconfig = {{ fail-on = \"high\" }}\n",
-        corpus().join("cargo-audit/cargo-audit-2026-cvss.json").display()
+        corpus()
+            .join("cargo-audit/cargo-audit-2026-cvss.json")
+            .display()
     ));
-    let out = run(verdict().args(["check", "--now", NOW, "--config"]).arg(&config));
+    let out = run(verdict()
+        .args(["check", "--now", NOW, "--config"])
+        .arg(&config));
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stdout.starts_with("verdict: FAIL"), "{out:?}");
     assert!(out.stdout.contains("FAIL   no-vulns"), "{out:?}");
@@ -77,10 +103,16 @@ fn a_typo_in_a_policy_config_names_the_key_policy_and_line() {
         "inputs = [\"{}\"]\n\n[[policy]]\nid = \"cov\"\nplugin = \"builtin:coverage\"\n[policy.config]\nmin-lnes = 80\n",
         corpus().join("coverage/lcov-istanbul.info").display()
     ));
-    let out = run(verdict().args(["check", "--now", NOW, "--config"]).arg(&config));
+    let out = run(verdict()
+        .args(["check", "--now", NOW, "--config"])
+        .arg(&config));
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stdout.is_empty(), "{out:?}");
-    assert!(out.stderr.contains("policy `cov`: unknown configuration key `min-lnes`"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("policy `cov`: unknown configuration key `min-lnes`"),
+        "{out:?}"
+    );
     assert!(out.stderr.contains("verdict.toml:7:1"), "{out:?}");
     assert!(out.stderr.contains("hint: known keys:"), "{out:?}");
 }
@@ -94,7 +126,9 @@ fn a_plugin_whose_digest_does_not_match_is_refused() {
         guest.display(),
         "0".repeat(64)
     ));
-    let out = run(verdict().args(["check", "--now", NOW, "--config"]).arg(&config));
+    let out = run(verdict()
+        .args(["check", "--now", NOW, "--config"])
+        .arg(&config));
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("policy `echo`: plugin"), "{out:?}");
     assert!(out.stderr.contains("refusing to run it"), "{out:?}");
@@ -105,11 +139,22 @@ fn an_incomplete_scan_makes_the_gate_error_unless_allowed() {
     let input = corpus().join("npm-audit/npm6-audit-enoaudit-error.json");
     let policy = "[[policy]]\nid = \"vulns\"\nplugin = \"builtin:vulnerabilities\"\n";
     let (_dir, config) = gate(&format!("inputs = [\"{}\"]\n{policy}", input.display()));
-    let out = run(verdict().args(["check", "--now", NOW, "--config"]).arg(&config));
+    let out = run(verdict()
+        .args(["check", "--now", NOW, "--config"])
+        .arg(&config));
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stdout.contains("the scan did not complete: npm audit did not run: ENOAUDIT"), "{out:?}");
-    let (_dir, config) = gate(&format!("inputs = [\"{}\"]\nincomplete-scans = \"warn\"\n{policy}", input.display()));
-    let out = run(verdict().args(["check", "--now", NOW, "--config"]).arg(&config));
+    assert!(
+        out.stdout
+            .contains("the scan did not complete: npm audit did not run: ENOAUDIT"),
+        "{out:?}"
+    );
+    let (_dir, config) = gate(&format!(
+        "inputs = [\"{}\"]\nincomplete-scans = \"warn\"\n{policy}",
+        input.display()
+    ));
+    let out = run(verdict()
+        .args(["check", "--now", NOW, "--config"])
+        .arg(&config));
     assert_eq!(out.code, 0, "{out:?}");
 }
 
@@ -118,7 +163,11 @@ fn a_bad_input_stops_the_gate_with_exit_2_and_nothing_on_stdout() {
     let (dir, config) = gate("[[policy]]\nid = \"vulns\"\nplugin = \"builtin:vulnerabilities\"\n");
     let broken = dir.path().join("broken.sarif");
     write(&broken, "{\"version\": \"2.1.0\", \"runs\": [");
-    let out = run(verdict().args(["check", "--now", NOW, "--config"]).arg(&config).arg("--input").arg(format!("sarif:{}", broken.display())));
+    let out = run(verdict()
+        .args(["check", "--now", NOW, "--config"])
+        .arg(&config)
+        .arg("--input")
+        .arg(format!("sarif:{}", broken.display())));
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stdout.is_empty(), "{out:?}");
     assert!(out.stderr.contains("broken.sarif`: sarif:"), "{out:?}");
@@ -128,13 +177,21 @@ fn a_bad_input_stops_the_gate_with_exit_2_and_nothing_on_stdout() {
 fn policies_out_of_scope_are_skipped() {
     let (_dir, config) = gate(&format!(
         "inputs = [\"{}\"]\n[[policy]]\nid = \"prod-only\"\nplugin = \"builtin:vulnerabilities\"\nenvironments = [\"production\"]\n",
-        corpus().join("cargo-audit/cargo-audit-2026-cvss.json").display()
+        corpus()
+            .join("cargo-audit/cargo-audit-2026-cvss.json")
+            .display()
     ));
-    let out = run(verdict().args(["check", "--now", NOW, "--env", "staging", "--format", "json", "--config"]).arg(&config));
+    let out = run(verdict()
+        .args([
+            "check", "--now", NOW, "--env", "staging", "--format", "json", "--config",
+        ])
+        .arg(&config));
     assert_eq!(out.code, 0, "{out:?}");
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["policies"][0]["decision"], "skipped");
-    let out = run(verdict().args(["check", "--now", NOW, "--env", "production", "--config"]).arg(&config));
+    let out = run(verdict()
+        .args(["check", "--now", NOW, "--env", "production", "--config"])
+        .arg(&config));
     assert_eq!(out.code, 1, "{out:?}");
 }
 

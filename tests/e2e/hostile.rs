@@ -11,8 +11,13 @@ const MEMORY: &str = "memory-mib = 64";
 
 /// Runs a one-policy gate with a test guest; returns the run, its JSON
 /// verdict and how long it took.
-fn run_guest(guest: &str, config: &str, limits: &str) -> (crate::support::Run, serde_json::Value, Duration) {
-    let wasm = verdict_builtins::testing_guests_dir().join(format!("verdict_testing_{}.wasm", guest.replace('-', "_")));
+fn run_guest(
+    guest: &str,
+    config: &str,
+    limits: &str,
+) -> (crate::support::Run, serde_json::Value, Duration) {
+    let wasm = verdict_builtins::testing_guests_dir()
+        .join(format!("verdict_testing_{}.wasm", guest.replace('-', "_")));
     let dir = tempfile::tempdir().unwrap();
     let gate = dir.path().join("verdict.toml");
     write(
@@ -25,7 +30,16 @@ fn run_guest(guest: &str, config: &str, limits: &str) -> (crate::support::Run, s
         ),
     );
     let started = Instant::now();
-    let out = run(verdict().args(["check", "--format", "json", "--now", "2026-11-20T10:00:00Z", "--config"]).arg(&gate));
+    let out = run(verdict()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--now",
+            "2026-11-20T10:00:00Z",
+            "--config",
+        ])
+        .arg(&gate));
     let elapsed = started.elapsed();
     let json = serde_json::from_str(&out.stdout).unwrap_or(serde_json::Value::Null);
     (out, json, elapsed)
@@ -37,9 +51,15 @@ fn assert_policy_error(guest: &str, config: &str, limits: &str, cause: &str) -> 
     assert_eq!(out.code, 2, "{out:?}");
     assert_eq!(json["decision"], "error", "{out:?}");
     let error = json["policies"][0]["error"].as_str().unwrap_or_default();
-    assert!(error.starts_with(&format!("policy `hostile-{guest}`")), "{error}");
+    assert!(
+        error.starts_with(&format!("policy `hostile-{guest}`")),
+        "{error}"
+    );
     assert!(error.contains(cause), "expected `{cause}` in `{error}`");
-    assert!(out.stderr.contains(&format!("hostile-{guest}")), "the log names the policy: {out:?}");
+    assert!(
+        out.stderr.contains(&format!("hostile-{guest}")),
+        "the log names the policy: {out:?}"
+    );
     elapsed
 }
 
@@ -47,12 +67,20 @@ fn assert_policy_error(guest: &str, config: &str, limits: &str, cause: &str) -> 
 fn an_infinite_loop_ends_at_the_time_limit() {
     let elapsed = assert_policy_error("spin", "{}", MEMORY, "exceeded its time limit of 500ms");
     // Twice the limit, plus process start and compilation on a cold cache.
-    assert!(elapsed < Duration::from_millis(2 * LIMIT_MS) + Duration::from_secs(20), "{elapsed:?}");
+    assert!(
+        elapsed < Duration::from_millis(2 * LIMIT_MS) + Duration::from_secs(20),
+        "{elapsed:?}"
+    );
 }
 
 #[test]
 fn a_memory_bomb_ends_at_the_memory_limit() {
-    assert_policy_error("memory-bomb", "{}", MEMORY, "exceeded its memory limit of 64 MiB");
+    assert_policy_error(
+        "memory-bomb",
+        "{}",
+        MEMORY,
+        "exceeded its memory limit of 64 MiB",
+    );
 }
 
 #[test]
@@ -63,22 +91,40 @@ fn a_trap_is_an_error_not_a_crash() {
 
 #[test]
 fn a_huge_outcome_is_refused() {
-    // Enough memory for a 300 MB message, but the default 16 MiB outcome limit.
-    assert_policy_error("huge-outcome", "{ mode = \"big-message\" }", "memory-mib = 1024", "outcome too large");
+    // Enough memory for a 300 MB message, but the default 64 MiB outcome limit.
+    assert_policy_error(
+        "huge-outcome",
+        "{ mode = \"big-message\" }",
+        "memory-mib = 1024",
+        "outcome too large",
+    );
     // With little memory the guest cannot even build it.
-    assert_policy_error("huge-outcome", "{}", MEMORY, "exceeded its memory limit of 64 MiB");
+    assert_policy_error(
+        "huge-outcome",
+        "{}",
+        MEMORY,
+        "exceeded its memory limit of 64 MiB",
+    );
 }
 
 #[test]
 fn reading_undeclared_evidence_is_an_error() {
-    assert_policy_error("undeclared-kind", "{}", MEMORY, "read evidence kind `findings` that it does not declare");
+    assert_policy_error(
+        "undeclared-kind",
+        "{}",
+        MEMORY,
+        "read evidence kind `findings` that it does not declare",
+    );
 }
 
 /// The single violation a reporting guest returns.
 fn reported_message(guest: &str) -> String {
     let (out, json, _) = run_guest(guest, "{}", MEMORY);
     assert_eq!(out.code, 1, "{out:?}");
-    json["policies"][0]["violations"][0]["message"].as_str().unwrap().to_owned()
+    json["policies"][0]["violations"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 #[test]
@@ -90,11 +136,17 @@ fn a_plugin_cannot_open_files() {
 #[test]
 fn a_plugin_sees_no_environment() {
     let message = reported_message("env-read");
-    assert!(message.starts_with("saw 0 environment variables []"), "{message}");
+    assert!(
+        message.starts_with("saw 0 environment variables []"),
+        "{message}"
+    );
 }
 
 #[test]
 fn a_plugin_clock_shows_the_runs_now() {
     let message = reported_message("clock");
-    assert_eq!(message, "system-time-unix=1795168800 context-now-unix=1795168800");
+    assert_eq!(
+        message,
+        "system-time-unix=1795168800 context-now-unix=1795168800"
+    );
 }

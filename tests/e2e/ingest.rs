@@ -6,8 +6,25 @@ use crate::support::{corpus, root, run, verdict};
 fn formats_lists_every_format_once() {
     let out = run(verdict().arg("formats"));
     assert_eq!(out.code, 0, "{out:?}");
-    for id in ["sarif", "trivy", "gitleaks", "cargo-lock", "junit", "cyclonedx", "lcov", "go-cover", "toml"] {
-        assert_eq!(out.stdout.lines().filter(|line| line.starts_with(&format!("{id} "))).count(), 1, "{id}: {out:?}");
+    for id in [
+        "sarif",
+        "trivy",
+        "gitleaks",
+        "cargo-lock",
+        "junit",
+        "cyclonedx",
+        "lcov",
+        "go-cover",
+        "toml",
+    ] {
+        assert_eq!(
+            out.stdout
+                .lines()
+                .filter(|line| line.starts_with(&format!("{id} ")))
+                .count(),
+            1,
+            "{id}: {out:?}"
+        );
     }
 }
 
@@ -35,8 +52,18 @@ fn ingest_reads_every_corpus_file() {
         .map(|s| s["path"].as_str().unwrap())
         .collect();
     assert_eq!(generic.len(), 1, "{generic:?}");
-    assert!(generic[0].ends_with("gitleaks/gitleaks-8-empty.json"), "{generic:?}");
-    for key in ["findings", "vulnerabilities", "secrets", "components", "tests", "documents"] {
+    assert!(
+        generic[0].ends_with("gitleaks/gitleaks-8-empty.json"),
+        "{generic:?}"
+    );
+    for key in [
+        "findings",
+        "vulnerabilities",
+        "secrets",
+        "components",
+        "tests",
+        "documents",
+    ] {
         assert!(json[key].is_array(), "{key}");
     }
     assert!(json["coverage"]["totals"]["lines_total"].as_u64().unwrap() > 0);
@@ -45,7 +72,7 @@ fn ingest_reads_every_corpus_file() {
 
 fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
+    for entry in fs_err::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
             files.extend(walkdir(&path));
@@ -58,7 +85,9 @@ fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn ingest_summary_shows_formats_and_severities() {
-    let out = run(verdict().arg("ingest").arg(corpus().join("sarif/eslint-8.56.0.sarif")));
+    let out = run(verdict()
+        .arg("ingest")
+        .arg(corpus().join("sarif/eslint-8.56.0.sarif")));
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("sarif"), "{out:?}");
     assert!(out.stdout.contains("findings"), "{out:?}");
@@ -69,7 +98,7 @@ fn ingest_summary_shows_formats_and_severities() {
 fn every_bad_input_exits_2_with_one_line_naming_the_file() {
     let bad = root().join("fixtures/bad");
     let mut checked = 0;
-    for entry in std::fs::read_dir(&bad).unwrap() {
+    for entry in fs_err::read_dir(&bad).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|ext| ext == "md") {
             continue;
@@ -84,9 +113,19 @@ fn every_bad_input_exits_2_with_one_line_naming_the_file() {
         };
         let out = run(verdict().args(["ingest", "--output", "json", &arg]));
         assert_eq!(out.code, 2, "{name}: {out:?}");
-        assert!(out.stdout.is_empty(), "{name}: stdout must be empty: {out:?}");
-        assert_eq!(out.stderr.trim_end().lines().count(), 1, "{name}: one line: {out:?}");
-        assert!(out.stderr.contains(&name), "{name}: names the file: {out:?}");
+        assert!(
+            out.stdout.is_empty(),
+            "{name}: stdout must be empty: {out:?}"
+        );
+        assert_eq!(
+            out.stderr.trim_end().lines().count(),
+            1,
+            "{name}: one line: {out:?}"
+        );
+        assert!(
+            out.stderr.contains(&name),
+            "{name}: names the file: {out:?}"
+        );
         checked += 1;
     }
     assert!(checked >= 10, "only {checked} bad fixtures");
@@ -107,12 +146,17 @@ fn verdict_format_prefix(name: &str) -> Option<String> {
 fn an_explicit_unrecognized_file_is_an_error_but_skipped_in_directories() {
     let dir = tempfile::tempdir().unwrap();
     let notes = dir.path().join("notes.txt");
-    std::fs::write(&notes, "just some notes\n").unwrap();
+    fs_err::write(&notes, "just some notes\n").unwrap();
     let out = run(verdict().arg("ingest").arg(&notes));
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("no format recognizes this file"), "{out:?}");
+    assert!(
+        out.stderr.contains("no format recognizes this file"),
+        "{out:?}"
+    );
     assert!(out.stdout.is_empty());
-    let out = run(verdict().args(["ingest", "--output", "json"]).arg(dir.path()));
+    let out = run(verdict()
+        .args(["ingest", "--output", "json"])
+        .arg(dir.path()));
     assert_eq!(out.code, 0, "{out:?}");
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["sources"].as_array().unwrap().len(), 0);

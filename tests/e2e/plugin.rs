@@ -23,7 +23,11 @@ fn a_scaffolded_plugin_builds_and_gates() {
         .env("CARGO_TARGET_DIR", &target_dir)
         .output()
         .unwrap();
-    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
     let wasm = target_dir.join("wasm32-wasip2/release/no_high_findings.wasm");
 
     let out = run(verdict().args(["plugin", "inspect", "--json"]).arg(&wasm));
@@ -34,8 +38,8 @@ fn a_scaffolded_plugin_builds_and_gates() {
 
     // The scaffold's own test case runs in the real sandbox.
     let local = crate_dir.join("target/wasm32-wasip2/release");
-    std::fs::create_dir_all(&local).unwrap();
-    std::fs::copy(&wasm, local.join("no_high_findings.wasm")).unwrap();
+    fs_err::create_dir_all(&local).unwrap();
+    fs_err::copy(&wasm, local.join("no_high_findings.wasm")).unwrap();
     let out = run(verdict().arg("test").arg(crate_dir.join("tests")));
     assert_eq!(out.code, 0, "{out:?}");
 
@@ -50,7 +54,16 @@ fn a_scaffolded_plugin_builds_and_gates() {
             sha256_of(&wasm)
         ),
     );
-    let out = run(verdict().args(["check", "--now", "2026-11-20T10:00:00Z", "--format", "json", "--config"]).arg(&gate));
+    let out = run(verdict()
+        .args([
+            "check",
+            "--now",
+            "2026-11-20T10:00:00Z",
+            "--format",
+            "json",
+            "--config",
+        ])
+        .arg(&gate));
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["policies"][0]["id"], "custom");
     assert_eq!(json["policies"][0]["plugin_sha256"], sha256_of(&wasm));
@@ -73,7 +86,12 @@ fn inspect_shows_a_builtin_descriptor_and_digest() {
 fn plugin_new_refuses_a_non_empty_directory() {
     let dir = tempfile::tempdir().unwrap();
     write(&dir.path().join("taken/file.txt"), "x");
-    let out = run(verdict().args(["plugin", "new"]).arg(dir.path().join("taken")));
+    let out = run(verdict()
+        .args(["plugin", "new"])
+        .arg(dir.path().join("taken")));
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("already exists and is not empty"), "{out:?}");
+    assert!(
+        out.stderr.contains("already exists and is not empty"),
+        "{out:?}"
+    );
 }

@@ -48,13 +48,21 @@ pub struct Run {
 
 impl std::fmt::Debug for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
     }
 }
 
 /// Runs a command to completion.
 pub fn run(command: &mut Command) -> Run {
-    let Output { status, stdout, stderr } = command.output().expect("verdict runs");
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command.output().expect("verdict runs");
     Run {
         code: status.code().expect("exited, not killed"),
         stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
@@ -64,13 +72,21 @@ pub fn run(command: &mut Command) -> Run {
 
 /// Writes a file, creating parent directories.
 pub fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+    fs_err::create_dir_all(path.parent().unwrap()).unwrap();
+    fs_err::write(path, text).unwrap();
 }
 
 /// sha256 of a file, lowercase hex (via the binary's own `plugin inspect`
 /// would be circular; use sha256sum from coreutils).
 pub fn sha256_of(path: &Path) -> String {
-    let output = Command::new("sha256sum").arg(path).output().expect("sha256sum");
-    String::from_utf8(output.stdout).unwrap().split_whitespace().next().unwrap().to_owned()
+    let output = Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .expect("sha256sum");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
 }

@@ -20,12 +20,17 @@ fn a_failing_case_exits_1_with_a_diff() {
         &case,
         &format!(
             "name = \"expects the wrong thing\"\ninputs = [\"{}\"]\n[policy]\nplugin = \"builtin:secrets\"\n[expect]\ndecision = \"pass\"\n",
-            crate::support::corpus().join("gitleaks/gitleaks-8-simple.json").display()
+            crate::support::corpus()
+                .join("gitleaks/gitleaks-8-simple.json")
+                .display()
         ),
     );
     let out = run(verdict().arg("test").arg(dir.path()));
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stdout.contains("FAIL"), "{out:?}");
-    assert!(out.stdout.contains("expected decision `pass`, got `fail`"), "{out:?}");
+    assert!(
+        out.stdout.contains("expected decision `pass`, got `fail`"),
+        "{out:?}"
+    );
     assert!(out.stdout.contains("unexpected violation"), "{out:?}");
 }

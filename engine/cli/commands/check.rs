@@ -42,11 +42,15 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
     }
     let inputs = super::ingest::inputs(&paths, None)?;
     let options = Options {
-        advisory_db: args.advisory_db.clone().or_else(|| config.advisory_db.clone()),
+        advisory_db: args
+            .advisory_db
+            .clone()
+            .or_else(|| config.advisory_db.clone()),
     };
     let mut evidence = verdict_ingest::ingest(&inputs, &options)?;
     if let Some(repo) = &args.repo {
-        evidence.commits = verdict_git::commits(repo, args.base.as_deref(), args.head.as_deref()).map_err(git_error)?;
+        evidence.commits = verdict_git::commits(repo, args.base.as_deref(), args.head.as_deref())
+            .map_err(git_error)?;
     }
     let run_options = RunOptions {
         cache_dir: args.cache_dir.clone(),
@@ -66,7 +70,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
         ReportFormat::Console => OutputFormat::Console,
         ReportFormat::Json => OutputFormat::Json,
     };
-    std::io::stdout().lock().write_all(render(format, &verdict).as_bytes())?;
+    std::io::stdout()
+        .lock()
+        .write_all(render(format, &verdict).as_bytes())?;
     Ok(match verdict.decision {
         Decision::Pass | Decision::Warn | Decision::Skipped => ExitStatus::Success,
         Decision::Fail => ExitStatus::Failure,
@@ -75,7 +81,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
 }
 
 /// Prints configuration diagnostics with their snippets; exit 2.
-#[expect(clippy::print_stderr, reason = "diagnostics are the command's output on failure")]
+#[expect(
+    clippy::print_stderr,
+    reason = "diagnostics are the command's output on failure"
+)]
 pub fn config_error(error: &verdict_gate::ConfigError) -> ExitStatus {
     eprint!("{}", error.render());
     ExitStatus::Error

@@ -18,7 +18,8 @@ pub fn run(args: &IngestArgs) -> anyhow::Result<ExitStatus> {
     let mut out = BufWriter::new(stdout);
     match args.output {
         IngestOutput::Json => {
-            serde_json::to_writer_pretty(&mut out, &JsonEvidence::new(&evidence)).context("failed to write JSON")?;
+            serde_json::to_writer_pretty(&mut out, &JsonEvidence::new(&evidence))
+                .context("failed to write JSON")?;
             writeln!(out)?;
         }
         IngestOutput::Summary => write_summary(&mut out, &evidence)?,
@@ -139,9 +140,25 @@ fn write_summary(out: &mut impl Write, evidence: &Evidence) -> anyhow::Result<()
         counts[notice.source as usize].notices += 1;
     }
     total.coverage = evidence.coverage_totals();
-    let path_width = evidence.sources.iter().map(|s| s.path.len()).max().unwrap_or(4).clamp(4, 72);
-    let format_width = evidence.sources.iter().map(|s| s.format.len()).max().unwrap_or(6).max(6);
-    writeln!(out, "{:path_width$}  {:format_width$}  {:>7}  DETAILS", "PATH", "FORMAT", "RECORDS")?;
+    let path_width = evidence
+        .sources
+        .iter()
+        .map(|s| s.path.len())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 72);
+    let format_width = evidence
+        .sources
+        .iter()
+        .map(|s| s.format.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    writeln!(
+        out,
+        "{:path_width$}  {:format_width$}  {:>7}  DETAILS",
+        "PATH", "FORMAT", "RECORDS"
+    )?;
     for (source, counts) in evidence.sources.iter().zip(&counts) {
         writeln!(
             out,
@@ -156,13 +173,25 @@ fn write_summary(out: &mut impl Write, evidence: &Evidence) -> anyhow::Result<()
         out,
         "total: {} {}, {} records: {}",
         evidence.sources.len(),
-        if evidence.sources.len() == 1 { "file" } else { "files" },
+        if evidence.sources.len() == 1 {
+            "file"
+        } else {
+            "files"
+        },
         evidence.record_count(),
         details(&total)
     )?;
     for notice in &evidence.notices {
-        let path = evidence.sources.get(notice.source as usize).map_or("", |s| s.path.as_str());
-        writeln!(out, "notice: `{path}`: {}: {}", kind_name(notice.kind), notice.message)?;
+        let path = evidence
+            .sources
+            .get(notice.source as usize)
+            .map_or("", |s| s.path.as_str());
+        writeln!(
+            out,
+            "notice: `{path}`: {}: {}",
+            kind_name(notice.kind),
+            notice.message
+        )?;
     }
     Ok(())
 }
@@ -176,7 +205,10 @@ fn kind_name(kind: verdict_evidence::NoticeKind) -> &'static str {
 
 fn details(counts: &Counts) -> String {
     let mut parts = Vec::new();
-    for (name, by_severity) in [("findings", &counts.findings), ("vulnerabilities", &counts.vulnerabilities)] {
+    for (name, by_severity) in [
+        ("findings", &counts.findings),
+        ("vulnerabilities", &counts.vulnerabilities),
+    ] {
         let sum: u64 = by_severity.iter().sum();
         if sum > 0 {
             let breakdown: Vec<String> = Severity::ALL_DESCENDING
@@ -192,13 +224,18 @@ fn details(counts: &Counts) -> String {
     }
     if counts.coverage.files > 0 {
         let totals = counts.coverage;
-        let percent = totals.line_percent().map_or("n/a".to_owned(), |p| format!("{p:.1}%"));
+        let percent = totals
+            .line_percent()
+            .map_or("n/a".to_owned(), |p| format!("{p:.1}%"));
         let mut text = format!(
             "coverage {} files, lines {}/{} ({percent})",
             totals.files, totals.lines_covered, totals.lines_total
         );
         if totals.branches_total > 0 {
-            text.push_str(&format!(", branches {}/{}", totals.branches_covered, totals.branches_total));
+            text.push_str(&format!(
+                ", branches {}/{}",
+                totals.branches_covered, totals.branches_total
+            ));
         }
         parts.push(text);
     }
@@ -206,7 +243,10 @@ fn details(counts: &Counts) -> String {
         parts.push(format!("components {}", counts.components));
     }
     if counts.tests.0 > 0 {
-        parts.push(format!("tests {} ({} failed)", counts.tests.0, counts.tests.1));
+        parts.push(format!(
+            "tests {} ({} failed)",
+            counts.tests.0, counts.tests.1
+        ));
     }
     if counts.documents > 0 {
         parts.push(format!("documents {}", counts.documents));
@@ -214,5 +254,9 @@ fn details(counts: &Counts) -> String {
     if counts.notices > 0 {
         parts.push(format!("notices {}", counts.notices));
     }
-    if parts.is_empty() { "no records".to_owned() } else { parts.join("; ") }
+    if parts.is_empty() {
+        "no records".to_owned()
+    } else {
+        parts.join("; ")
+    }
 }

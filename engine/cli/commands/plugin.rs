@@ -17,11 +17,15 @@ pub fn run(command: PluginCommand) -> anyhow::Result<ExitStatus> {
 
 fn inspect(plugin: &str, json: bool) -> anyhow::Result<ExitStatus> {
     let bytes = match plugin.strip_prefix("builtin:") {
-        Some(name) => gate::plugin_bytes("inspect", &PluginRef::Builtin(name.to_owned()))?.into_owned(),
+        Some(name) => {
+            gate::plugin_bytes("inspect", &PluginRef::Builtin(name.to_owned()))?.into_owned()
+        }
         None => fs_err::read(plugin)?,
     };
     let host = gate::host(&RunOptions::default())?;
-    let pre = host.load(&bytes).map_err(|error| anyhow::anyhow!("`{plugin}`: {error}"))?;
+    let pre = host
+        .load(&bytes)
+        .map_err(|error| anyhow::anyhow!("`{plugin}`: {error}"))?;
     let descriptor = &pre.descriptor;
     let mut out = std::io::stdout().lock();
     if json {
@@ -35,9 +39,17 @@ fn inspect(plugin: &str, json: bool) -> anyhow::Result<ExitStatus> {
     }
     writeln!(out, "plugin:      {plugin}")?;
     writeln!(out, "sha256:      {}", pre.sha256)?;
-    writeln!(out, "name:        {} {}", descriptor.name, descriptor.version)?;
+    writeln!(
+        out,
+        "name:        {} {}",
+        descriptor.name, descriptor.version
+    )?;
     writeln!(out, "description: {}", descriptor.description)?;
-    let consumes: Vec<&str> = descriptor.consumes.iter().map(|kind| kind.as_str()).collect();
+    let consumes: Vec<&str> = descriptor
+        .consumes
+        .iter()
+        .map(|kind| kind.as_str())
+        .collect();
     writeln!(out, "consumes:    {}", consumes.join(", "))?;
     if !descriptor.controls.is_empty() {
         writeln!(out, "controls:")?;
@@ -45,6 +57,10 @@ fn inspect(plugin: &str, json: bool) -> anyhow::Result<ExitStatus> {
             writeln!(out, "  {}  {}", control.id, control.title)?;
         }
     }
-    writeln!(out, "config schema:\n{}", serde_json::to_string_pretty(&descriptor.config_schema)?)?;
+    writeln!(
+        out,
+        "config schema:\n{}",
+        serde_json::to_string_pretty(&descriptor.config_schema)?
+    )?;
     Ok(ExitStatus::Success)
 }

@@ -80,9 +80,17 @@ struct ExpectedViolation {
 
 impl ExpectedViolation {
     fn matches(&self, policy: &str, violation: &Violation) -> bool {
-        self.rule.as_ref().is_none_or(|rule| *rule == violation.rule)
-            && self.message.as_ref().is_none_or(|m| violation.message.contains(m.as_str()))
-            && self.fingerprint.as_ref().is_none_or(|f| *f == violation.fingerprint)
+        self.rule
+            .as_ref()
+            .is_none_or(|rule| *rule == violation.rule)
+            && self
+                .message
+                .as_ref()
+                .is_none_or(|m| violation.message.contains(m.as_str()))
+            && self
+                .fingerprint
+                .as_ref()
+                .is_none_or(|f| *f == violation.fingerprint)
             && self.severity.is_none_or(|s| s == violation.severity)
             && self.policy.as_ref().is_none_or(|p| p == policy)
     }
@@ -109,7 +117,11 @@ impl ExpectedViolation {
 }
 
 pub fn run(args: &TestArgs) -> anyhow::Result<ExitStatus> {
-    let roots = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let roots = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let cases = discover(&roots)?;
     if cases.is_empty() {
         anyhow::bail!("no test cases found: a case is a `*.toml` file with an `[expect]` table");
@@ -184,30 +196,53 @@ fn discover(roots: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 /// Runs one case; returns its name and what did not match.
-fn run_case(host: &Host, path: &Path, options: &RunOptions) -> anyhow::Result<(String, Vec<String>)> {
+fn run_case(
+    host: &Host,
+    path: &Path,
+    options: &RunOptions,
+) -> anyhow::Result<(String, Vec<String>)> {
     let text = fs_err::read_to_string(path)?;
-    let case: Case = toml::from_str(&text).map_err(|error| anyhow::anyhow!("{}", error.message().trim_end()))?;
+    let case: Case =
+        toml::from_str(&text).map_err(|error| anyhow::anyhow!("{}", error.message().trim_end()))?;
     let base = path.parent().unwrap_or(Path::new("."));
     let name = case.name.clone().unwrap_or_default();
     let config = match (&case.gate, &case.policy) {
-        (Some(gate_path), None) => verdict_gate::load(&base.join(gate_path), &gate::builtin_names()),
+        (Some(gate_path), None) => {
+            verdict_gate::load(&base.join(gate_path), &gate::builtin_names())
+        }
         (None, Some(policy)) => {
             let mut policy = policy.clone();
-            policy.entry("id").or_insert_with(|| toml::Value::String("policy-under-test".into()));
+            policy
+                .entry("id")
+                .or_insert_with(|| toml::Value::String("policy-under-test".into()));
             pin_local_plugin(&mut policy, base)?;
             let mut root = toml::Table::new();
-            root.insert("policy".into(), toml::Value::Array(vec![toml::Value::Table(policy)]));
+            root.insert(
+                "policy".into(),
+                toml::Value::Array(vec![toml::Value::Table(policy)]),
+            );
             let text = toml::to_string(&root).context("cannot write the case's policy as TOML")?;
-            verdict_gate::parse(&format!("{} [policy]", path.display()), text, base, &gate::builtin_names())
+            verdict_gate::parse(
+                &format!("{} [policy]", path.display()),
+                text,
+                base,
+                &gate::builtin_names(),
+            )
         }
-        _ => anyhow::bail!("a test case needs exactly one of `gate = \"FILE\"` or a `[policy]` table"),
+        _ => anyhow::bail!(
+            "a test case needs exactly one of `gate = \"FILE\"` or a `[policy]` table"
+        ),
     }
     .map_err(|error| anyhow::anyhow!("{error}"))?;
     let mut paths = config.inputs.clone();
     paths.extend(case.inputs.iter().map(|input| resolve(base, input)));
     let inputs = super::ingest::inputs(&paths, None)?;
     let ingest_options = verdict_ingest::Options {
-        advisory_db: case.advisory_db.as_ref().map(|db| base.join(db)).or_else(|| config.advisory_db.clone()),
+        advisory_db: case
+            .advisory_db
+            .as_ref()
+            .map(|db| base.join(db))
+            .or_else(|| config.advisory_db.clone()),
     };
     let evidence = std::sync::Arc::new(verdict_ingest::ingest(&inputs, &ingest_options)?);
     let context = context::build(
@@ -241,7 +276,8 @@ fn pin_local_plugin(policy: &mut toml::Table, base: &Path) -> anyhow::Result<()>
         return Ok(());
     }
     let path = base.join(plugin);
-    let bytes = fs_err::read(&path).with_context(|| "cannot read the case's plugin; build it first".to_owned())?;
+    let bytes = fs_err::read(&path)
+        .with_context(|| "cannot read the case's plugin; build it first".to_owned())?;
     let sha256 = verdict_evidence::fingerprint::sha256_hex(&bytes);
     policy.insert("sha256".into(), toml::Value::String(sha256));
     Ok(())
@@ -249,7 +285,9 @@ fn pin_local_plugin(policy: &mut toml::Table, base: &Path) -> anyhow::Result<()>
 
 fn resolve(base: &Path, input: &str) -> String {
     match input.split_once(':') {
-        Some((format, path)) if verdict_ingest::find_format(format).is_some() && !base.join(input).exists() => {
+        Some((format, path))
+            if verdict_ingest::find_format(format).is_some() && !base.join(input).exists() =>
+        {
             format!("{format}:{}", base.join(path).display())
         }
         _ => base.join(input).display().to_string(),
@@ -260,17 +298,28 @@ fn resolve(base: &Path, input: &str) -> String {
 fn compare(expect: &Expect, verdict: &Verdict) -> Vec<String> {
     let mut problems = Vec::new();
     if verdict.decision != expect.decision {
-        problems.push(format!("expected decision `{}`, got `{}`", expect.decision, verdict.decision));
+        problems.push(format!(
+            "expected decision `{}`, got `{}`",
+            expect.decision, verdict.decision
+        ));
     }
     let errors: Vec<String> = verdict
         .errors
         .iter()
         .cloned()
-        .chain(verdict.policies.iter().filter_map(|p| p.error.as_ref().map(|e| format!("policy `{}`: {e}", p.id))))
+        .chain(
+            verdict
+                .policies
+                .iter()
+                .filter_map(|p| p.error.as_ref().map(|e| format!("policy `{}`: {e}", p.id))),
+        )
         .collect();
     match &expect.error {
         Some(expected) if !errors.iter().any(|error| error.contains(expected.as_str())) => {
-            problems.push(format!("expected an error containing `{expected}`, got: {}", describe_errors(&errors)));
+            problems.push(format!(
+                "expected an error containing `{expected}`, got: {}",
+                describe_errors(&errors)
+            ));
         }
         None if !errors.is_empty() && expect.decision != Decision::Error => {
             problems.push(format!("unexpected error: {}", describe_errors(&errors)));
@@ -280,14 +329,21 @@ fn compare(expect: &Expect, verdict: &Verdict) -> Vec<String> {
     let actual: Vec<(&str, &Violation)> = verdict
         .policies
         .iter()
-        .flat_map(|policy| policy.violations.iter().map(move |v| (policy.id.as_str(), v)))
+        .flat_map(|policy| {
+            policy
+                .violations
+                .iter()
+                .map(move |v| (policy.id.as_str(), v))
+        })
         .collect();
     let mut used = vec![false; actual.len()];
     for expected in &expect.violations {
         let found = actual
             .iter()
             .enumerate()
-            .find(|(index, (policy, violation))| !used[*index] && expected.matches(policy, violation));
+            .find(|(index, (policy, violation))| {
+                !used[*index] && expected.matches(policy, violation)
+            });
         match found {
             Some((index, _)) => used[index] = true,
             None => problems.push(format!("missing violation: {}", expected.describe())),
@@ -309,16 +365,25 @@ fn compare(expect: &Expect, verdict: &Verdict) -> Vec<String> {
 /// What differs when the gate refused to run with `error`.
 fn compare_refusal(expect: &Expect, error: &str) -> Vec<String> {
     if expect.decision != Decision::Error {
-        return vec![format!("expected decision `{}`, got `error`: {error}", expect.decision)];
+        return vec![format!(
+            "expected decision `{}`, got `error`: {error}",
+            expect.decision
+        )];
     }
     match &expect.error {
         Some(expected) if !error.contains(expected.as_str()) => {
-            vec![format!("expected an error containing `{expected}`, got: {error}")]
+            vec![format!(
+                "expected an error containing `{expected}`, got: {error}"
+            )]
         }
         _ => Vec::new(),
     }
 }
 
 fn describe_errors(errors: &[String]) -> String {
-    if errors.is_empty() { "no error".to_owned() } else { errors.join("; ") }
+    if errors.is_empty() {
+        "no error".to_owned()
+    } else {
+        errors.join("; ")
+    }
 }

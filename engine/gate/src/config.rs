@@ -74,7 +74,7 @@ pub struct LimitsConfig {
     pub time_ms: Option<u64>,
     /// Memory in MiB (default 256).
     pub memory_mib: Option<u64>,
-    /// Outcome size in MiB (default 16).
+    /// Outcome size in MiB (default 64).
     pub outcome_mib: Option<u64>,
 }
 
@@ -169,7 +169,12 @@ pub fn load(path: &Path, builtins: &[&str]) -> Result<ValidConfig, ConfigError> 
 }
 
 /// Checks configuration text; relative paths resolve against `base`.
-pub fn parse(path: &str, text: String, base: &Path, builtins: &[&str]) -> Result<ValidConfig, ConfigError> {
+pub fn parse(
+    path: &str,
+    text: String,
+    base: &Path,
+    builtins: &[&str],
+) -> Result<ValidConfig, ConfigError> {
     let fail = |text: String, diagnostics| ConfigError {
         path: path.to_owned(),
         text,
@@ -183,7 +188,10 @@ pub fn parse(path: &str, text: String, base: &Path, builtins: &[&str]) -> Result
         }
     };
     let spans = DeTable::parse(&text).map_err(|error| {
-        fail(text.clone(), vec![Diagnostic::new(error.message().to_owned(), error.span())])
+        fail(
+            text.clone(),
+            vec![Diagnostic::new(error.message().to_owned(), error.span())],
+        )
     })?;
     let spans = spans.get_ref();
     let mut diagnostics = Vec::new();
@@ -193,29 +201,52 @@ pub fn parse(path: &str, text: String, base: &Path, builtins: &[&str]) -> Result
         let before = diagnostics.len();
         if !is_kebab_case(&policy.id) {
             diagnostics.push(
-                Diagnostic::new(format!("policy id `{}` is not kebab-case", policy.id), span("id"))
-                    .with_hint("use lowercase letters, digits and `-`, e.g. `no-critical-vulns`"),
+                Diagnostic::new(
+                    format!("policy id `{}` is not kebab-case", policy.id),
+                    span("id"),
+                )
+                .with_hint("use lowercase letters, digits and `-`, e.g. `no-critical-vulns`"),
             );
-        } else if config.policies[..index].iter().any(|other| other.id == policy.id) {
-            diagnostics.push(Diagnostic::new(format!("duplicate policy id `{}`", policy.id), span("id")));
+        } else if config.policies[..index]
+            .iter()
+            .any(|other| other.id == policy.id)
+        {
+            diagnostics.push(Diagnostic::new(
+                format!("duplicate policy id `{}`", policy.id),
+                span("id"),
+            ));
         }
         let plugin = match check_plugin(policy, base, builtins) {
             Ok(plugin) => Some(plugin),
             Err(diagnostic) => {
-                let key = if diagnostic.message.contains("sha256") { "sha256" } else { "plugin" };
-                diagnostics.push(Diagnostic { span: span(key).or_else(|| span("plugin")), ..diagnostic });
+                let key = if diagnostic.message.contains("sha256") {
+                    "sha256"
+                } else {
+                    "plugin"
+                };
+                diagnostics.push(Diagnostic {
+                    span: span(key).or_else(|| span("plugin")),
+                    ..diagnostic
+                });
                 None
             }
         };
         let scope = match Scope::new(&policy.environments, &policy.branches) {
             Ok(scope) => Some(scope),
             Err(message) => {
-                let key = if policy.environments.iter().any(|p| message.contains(&format!("`{p}`"))) {
+                let key = if policy
+                    .environments
+                    .iter()
+                    .any(|p| message.contains(&format!("`{p}`")))
+                {
                     "environments"
                 } else {
                     "branches"
                 };
-                diagnostics.push(Diagnostic::new(format!("policy `{}`: {message}", policy.id), span(key)));
+                diagnostics.push(Diagnostic::new(
+                    format!("policy `{}`: {message}", policy.id),
+                    span(key),
+                ));
                 None
             }
         };
@@ -226,7 +257,10 @@ pub fn parse(path: &str, text: String, base: &Path, builtins: &[&str]) -> Result
         ] {
             if value == Some(0) {
                 diagnostics.push(Diagnostic::new(
-                    format!("policy `{}`: limit `{key}` must be greater than 0", policy.id),
+                    format!(
+                        "policy `{}`: limit `{key}` must be greater than 0",
+                        policy.id
+                    ),
                     policy_span(spans, index, &["limits", key]),
                 ));
             }
@@ -248,7 +282,11 @@ pub fn parse(path: &str, text: String, base: &Path, builtins: &[&str]) -> Result
     }
     Ok(ValidConfig {
         path: path.to_owned(),
-        inputs: config.inputs.iter().map(|input| resolve_input(base, input)).collect(),
+        inputs: config
+            .inputs
+            .iter()
+            .map(|input| resolve_input(base, input))
+            .collect(),
         advisory_db: config.advisory_db.as_ref().map(|db| base.join(db)),
         incomplete_scans: config.incomplete_scans,
         policies,
@@ -256,27 +294,45 @@ pub fn parse(path: &str, text: String, base: &Path, builtins: &[&str]) -> Result
     })
 }
 
-fn check_plugin(policy: &PolicyConfig, base: &Path, builtins: &[&str]) -> Result<PluginRef, Diagnostic> {
+fn check_plugin(
+    policy: &PolicyConfig,
+    base: &Path,
+    builtins: &[&str],
+) -> Result<PluginRef, Diagnostic> {
     if let Some(name) = policy.plugin.strip_prefix("builtin:") {
         if !builtins.contains(&name) {
-            return Err(Diagnostic::new(format!("policy `{}`: unknown built-in plugin `{name}`", policy.id), None)
-                .with_hint(format!("built-in plugins: {}", builtins.join(", "))));
+            return Err(Diagnostic::new(
+                format!("policy `{}`: unknown built-in plugin `{name}`", policy.id),
+                None,
+            )
+            .with_hint(format!("built-in plugins: {}", builtins.join(", "))));
         }
         if policy.sha256.is_some() {
             return Err(Diagnostic::new(
-                format!("policy `{}`: `sha256` applies only to plugin files, not built-ins", policy.id),
+                format!(
+                    "policy `{}`: `sha256` applies only to plugin files, not built-ins",
+                    policy.id
+                ),
                 None,
             ));
         }
         return Ok(PluginRef::Builtin(name.to_owned()));
     }
     match &policy.sha256 {
-        None => Err(Diagnostic::new(format!("policy `{}`: plugin file `{}` has no `sha256` pin", policy.id, policy.plugin), None)
-            .with_hint("add `sha256 = \"…\"`; `verdict plugin inspect FILE` prints it")),
-        Some(sha256) if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) => Err(Diagnostic::new(
-            format!("policy `{}`: `sha256` must be 64 hex digits", policy.id),
+        None => Err(Diagnostic::new(
+            format!(
+                "policy `{}`: plugin file `{}` has no `sha256` pin",
+                policy.id, policy.plugin
+            ),
             None,
-        )),
+        )
+        .with_hint("add `sha256 = \"…\"`; `verdict plugin inspect FILE` prints it")),
+        Some(sha256) if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Err(Diagnostic::new(
+                format!("policy `{}`: `sha256` must be 64 hex digits", policy.id),
+                None,
+            ))
+        }
         Some(sha256) => Ok(PluginRef::File {
             path: base.join(&policy.plugin),
             sha256: sha256.to_ascii_lowercase(),
@@ -300,7 +356,9 @@ fn is_kebab_case(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('-')
         && !id.ends_with('-')
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// The span of `policy[index].<path…>` (a key's name when present, else its value).
@@ -330,11 +388,18 @@ pub(crate) fn toml_to_json(value: toml::Value) -> serde_json::Value {
     match value {
         toml::Value::String(text) => Json::String(text),
         toml::Value::Integer(number) => Json::from(number),
-        toml::Value::Float(number) => serde_json::Number::from_f64(number).map_or(Json::Null, Json::Number),
+        toml::Value::Float(number) => {
+            serde_json::Number::from_f64(number).map_or(Json::Null, Json::Number)
+        }
         toml::Value::Boolean(flag) => Json::Bool(flag),
         toml::Value::Datetime(datetime) => Json::String(datetime.to_string()),
         toml::Value::Array(items) => Json::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(table) => Json::Object(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        toml::Value::Table(table) => Json::Object(
+            table
+                .into_iter()
+                .map(|(k, v)| (k, toml_to_json(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -345,7 +410,12 @@ mod tests {
     const BUILTINS: &[&str] = &["coverage", "vulnerabilities"];
 
     fn check(text: &str) -> Result<ValidConfig, ConfigError> {
-        parse("verdict.toml", text.to_owned(), Path::new("/repo"), BUILTINS)
+        parse(
+            "verdict.toml",
+            text.to_owned(),
+            Path::new("/repo"),
+            BUILTINS,
+        )
     }
 
     #[test]
@@ -367,10 +437,18 @@ enforcement = "advisory"
 "#,
         )
         .unwrap();
-        assert_eq!(config.inputs, ["/repo/reports/", "sarif:/repo/out/results.json"]);
-        assert_eq!(config.policies[0].config, serde_json::json!({"min-lines": 80.0}));
+        assert_eq!(
+            config.inputs,
+            ["/repo/reports/", "sarif:/repo/out/results.json"]
+        );
+        assert_eq!(
+            config.policies[0].config,
+            serde_json::json!({"min-lines": 80.0})
+        );
         assert_eq!(config.policies[0].enforcement, Enforcement::Hard);
-        assert!(matches!(&config.policies[1].plugin, PluginRef::File { sha256, .. } if sha256.starts_with("ab")));
+        assert!(
+            matches!(&config.policies[1].plugin, PluginRef::File { sha256, .. } if sha256.starts_with("ab"))
+        );
     }
 
     #[test]
@@ -389,18 +467,41 @@ branches = ["["]
         .unwrap_err();
         let text = error.to_string();
         assert_eq!(error.diagnostics.len(), 4, "{text}");
-        assert!(text.contains("verdict.toml:2:1: policy id `Bad_Id` is not kebab-case"), "{text}");
-        assert!(text.contains("verdict.toml:3:1: policy `Bad_Id`: unknown built-in plugin `nope`"), "{text}");
-        assert!(text.contains("verdict.toml:7:1: policy `x`: plugin file `custom.wasm` has no `sha256` pin"), "{text}");
-        assert!(text.contains("verdict.toml:8:1: policy `x`: invalid glob `[`"), "{text}");
-        assert!(error.render().contains("hint: add `sha256"), "{}", error.render());
+        assert!(
+            text.contains("verdict.toml:2:1: policy id `Bad_Id` is not kebab-case"),
+            "{text}"
+        );
+        assert!(
+            text.contains("verdict.toml:3:1: policy `Bad_Id`: unknown built-in plugin `nope`"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "verdict.toml:7:1: policy `x`: plugin file `custom.wasm` has no `sha256` pin"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("verdict.toml:8:1: policy `x`: invalid glob `[`"),
+            "{text}"
+        );
+        assert!(
+            error.render().contains("hint: add `sha256"),
+            "{}",
+            error.render()
+        );
     }
 
     #[test]
     fn unknown_keys_are_errors_with_position() {
-        let error = check("[[policy]]\nid = \"a\"\nplugin = \"builtin:coverage\"\nenforcment = \"hard\"\n").unwrap_err();
+        let error =
+            check("[[policy]]\nid = \"a\"\nplugin = \"builtin:coverage\"\nenforcment = \"hard\"\n")
+                .unwrap_err();
         let text = error.to_string();
-        assert!(text.starts_with("verdict.toml:4:1: unknown field `enforcment`"), "{text}");
+        assert!(
+            text.starts_with("verdict.toml:4:1: unknown field `enforcment`"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -409,7 +510,12 @@ branches = ["["]
             "[[policy]]\nid = \"a\"\nplugin = \"builtin:coverage\"\n[[policy]]\nid = \"a\"\nplugin = \"builtin:coverage\"\n",
         )
         .unwrap_err();
-        assert!(error.to_string().contains("verdict.toml:5:1: duplicate policy id `a`"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("verdict.toml:5:1: duplicate policy id `a`"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How strictly a policy is enforced (after HashiCorp Sentinel's levels).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Enforcement {
     /// Violations are reported and the gate warns.
@@ -96,8 +98,14 @@ mod tests {
     fn soft_and_hard_violations_fail_advisory_warns() {
         assert_eq!(decide_policy(Enforcement::Soft, 2, false), Decision::Fail);
         assert_eq!(decide_policy(Enforcement::Hard, 2, false), Decision::Fail);
-        assert_eq!(decide_policy(Enforcement::Advisory, 2, false), Decision::Warn);
-        assert_eq!(decide_policy(Enforcement::Advisory, 0, false), Decision::Pass);
+        assert_eq!(
+            decide_policy(Enforcement::Advisory, 2, false),
+            Decision::Warn
+        );
+        assert_eq!(
+            decide_policy(Enforcement::Advisory, 0, false),
+            Decision::Pass
+        );
     }
 
     #[test]

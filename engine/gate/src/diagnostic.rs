@@ -73,7 +73,10 @@ impl ConfigError {
         let start = diagnostic.span.as_ref()?.start.min(self.text.len());
         let before = &self.text[..start];
         let line = before.matches('\n').count() + 1;
-        let column = before.rfind('\n').map_or(start, |newline| start - newline - 1) + 1;
+        let column = before
+            .rfind('\n')
+            .map_or(start, |newline| start - newline - 1)
+            + 1;
         Some((line, column))
     }
 }
@@ -86,7 +89,9 @@ impl fmt::Display for ConfigError {
                 f.write_str("; ")?;
             }
             match self.line_column(diagnostic) {
-                Some((line, column)) => write!(f, "{}:{line}:{column}: {}", self.path, diagnostic.message)?,
+                Some((line, column)) => {
+                    write!(f, "{}:{line}:{column}: {}", self.path, diagnostic.message)?
+                }
                 None => write!(f, "{}: {}", self.path, diagnostic.message)?,
             }
         }

@@ -148,7 +148,11 @@ pub fn inputs_of(evidence: &Evidence) -> (Vec<InputRecord>, Vec<NoticeRecord>) {
         .notices
         .iter()
         .map(|notice| NoticeRecord {
-            path: evidence.sources.get(notice.source as usize).map(|s| s.path.clone()).unwrap_or_default(),
+            path: evidence
+                .sources
+                .get(notice.source as usize)
+                .map(|s| s.path.clone())
+                .unwrap_or_default(),
             kind: notice.kind,
             message: notice.message.clone(),
         })

@@ -19,7 +19,8 @@ mod schema_file;
 mod scope;
 
 pub use config::{
-    Config, IncompleteScans, LimitsConfig, PluginRef, PolicyConfig, ValidConfig, ValidPolicy, load, parse,
+    Config, IncompleteScans, LimitsConfig, PluginRef, PolicyConfig, ValidConfig, ValidPolicy, load,
+    parse,
 };
 pub use decision::{Decision, Enforcement, decide, decide_policy};
 pub use diagnostic::{ConfigError, Diagnostic};

@@ -7,12 +7,20 @@ use jsonschema::paths::LocationSegment;
 
 /// Validates `policy.config` against `schema`; every problem is a diagnostic
 /// naming the policy and the key, pointing at the key's line.
-pub fn validate_policy_config(config: &ValidConfig, policy: &ValidPolicy, schema: &serde_json::Value) -> Vec<Diagnostic> {
+pub fn validate_policy_config(
+    config: &ValidConfig,
+    policy: &ValidPolicy,
+    schema: &serde_json::Value,
+) -> Vec<Diagnostic> {
     let validator = match jsonschema::validator_for(schema) {
         Ok(validator) => validator,
         Err(error) => {
             return vec![Diagnostic::new(
-                format!("policy `{}`: plugin `{}` declares an invalid configuration schema: {error}", policy.id, policy.plugin.display()),
+                format!(
+                    "policy `{}`: plugin `{}` declares an invalid configuration schema: {error}",
+                    policy.id,
+                    policy.plugin.display()
+                ),
                 config.span_of(policy.index, &["plugin"]),
             )];
         }
@@ -34,21 +42,32 @@ pub fn validate_policy_config(config: &ValidConfig, policy: &ValidPolicy, schema
                     key_path.push(key);
                     let known = known_properties(schema, &path[1..]);
                     let mut diagnostic = Diagnostic::new(
-                        format!("policy `{}`: unknown configuration key `{}`", policy.id, join(&dotted, key)),
+                        format!(
+                            "policy `{}`: unknown configuration key `{}`",
+                            policy.id,
+                            join(&dotted, key)
+                        ),
                         config.span_of(policy.index, &key_path),
                     );
                     if !known.is_empty() {
-                        diagnostic = diagnostic.with_hint(format!("known keys: {}", known.join(", ")));
+                        diagnostic =
+                            diagnostic.with_hint(format!("known keys: {}", known.join(", ")));
                     }
                     diagnostics.push(diagnostic);
                 }
             }
             _ => {
                 let key_path: Vec<&str> = path.iter().map(String::as_str).collect();
-                let subject = if dotted.is_empty() { "configuration".to_owned() } else { format!("`{dotted}`") };
+                let subject = if dotted.is_empty() {
+                    "configuration".to_owned()
+                } else {
+                    format!("`{dotted}`")
+                };
                 diagnostics.push(Diagnostic::new(
                     format!("policy `{}`: {subject}: {error}", policy.id),
-                    config.span_of(policy.index, &key_path).or_else(|| config.span_of(policy.index, &[])),
+                    config
+                        .span_of(policy.index, &key_path)
+                        .or_else(|| config.span_of(policy.index, &[])),
                 ));
             }
         }
@@ -57,14 +76,21 @@ pub fn validate_policy_config(config: &ValidConfig, policy: &ValidPolicy, schema
 }
 
 fn join(parent: &str, key: &str) -> String {
-    if parent.is_empty() { key.to_owned() } else { format!("{parent}.{key}") }
+    if parent.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{parent}.{key}")
+    }
 }
 
 /// Property names the schema declares at a path (top level or nested objects).
 fn known_properties(schema: &serde_json::Value, path: &[String]) -> Vec<String> {
     let mut node = schema;
     for key in path {
-        match node.get("properties").and_then(|properties| properties.get(key)) {
+        match node
+            .get("properties")
+            .and_then(|properties| properties.get(key))
+        {
             Some(next) => node = next,
             None => return Vec::new(),
         }
@@ -83,7 +109,8 @@ mod tests {
     #[test]
     fn names_the_unknown_key_its_policy_and_line() {
         let text = "[[policy]]\nid = \"cov\"\nplugin = \"builtin:coverage\"\n[policy.config]\nmin-lnes = 80\n";
-        let config = crate::parse("verdict.toml", text.into(), Path::new(""), &["coverage"]).unwrap();
+        let config =
+            crate::parse("verdict.toml", text.into(), Path::new(""), &["coverage"]).unwrap();
         let schema = serde_json::json!({
             "type": "object",
             "additionalProperties": false,
@@ -91,17 +118,29 @@ mod tests {
         });
         let diagnostics = validate_policy_config(&config, &config.policies[0], &schema);
         let error = config.error(diagnostics);
-        assert_eq!(error.to_string(), "verdict.toml:5:1: policy `cov`: unknown configuration key `min-lnes`");
+        assert_eq!(
+            error.to_string(),
+            "verdict.toml:5:1: policy `cov`: unknown configuration key `min-lnes`"
+        );
         assert!(error.render().contains("hint: known keys: min-lines"));
     }
 
     #[test]
     fn wrong_types_point_at_the_key() {
         let text = "[[policy]]\nid = \"cov\"\nplugin = \"builtin:coverage\"\nconfig = { min-lines = \"eighty\" }\n";
-        let config = crate::parse("verdict.toml", text.into(), Path::new(""), &["coverage"]).unwrap();
-        let schema = serde_json::json!({"type": "object", "properties": {"min-lines": {"type": "number"}}});
-        let error = config.error(validate_policy_config(&config, &config.policies[0], &schema));
+        let config =
+            crate::parse("verdict.toml", text.into(), Path::new(""), &["coverage"]).unwrap();
+        let schema =
+            serde_json::json!({"type": "object", "properties": {"min-lines": {"type": "number"}}});
+        let error = config.error(validate_policy_config(
+            &config,
+            &config.policies[0],
+            &schema,
+        ));
         let text = error.to_string();
-        assert!(text.starts_with("verdict.toml:4:12: policy `cov`: `min-lines`: "), "{text}");
+        assert!(
+            text.starts_with("verdict.toml:4:12: policy `cov`: `min-lines`: "),
+            "{text}"
+        );
     }
 }

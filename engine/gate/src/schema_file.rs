@@ -19,6 +19,9 @@ mod tests {
             fs_err::write(path, &expected).unwrap();
         }
         let actual = fs_err::read_to_string(path).unwrap_or_default();
-        assert!(actual == expected, "verdict.schema.json is stale: run `VERDICT_BLESS=1 cargo test -p verdict-gate --lib schema_file`");
+        assert!(
+            actual == expected,
+            "verdict.schema.json is stale: run `VERDICT_BLESS=1 cargo test -p verdict-gate --lib schema_file`"
+        );
     }
 }

@@ -1,1 +1,71 @@
-//! verdict-host (in progress).
+//! The sandboxed WebAssembly host that runs verdict policy plugins.
+//!
+//! A policy is a component of the `plugin` world in `plugins/wit`. The
+//! [`Host`] compiles it once (or loads it from the on-disk cache), calls
+//! `describe`, and hands back a [`PolicyPre`] that evaluates the policy in a
+//! fresh sandbox each time: no files, no environment, no network, the run's
+//! time on the wall clock, deterministic randomness, and limits on time,
+//! memory and outcome size. wasmtime never appears in this API.
+//!
+//! Internal API: the CLI and the gate use it; it is not published.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use verdict_evidence::Evidence;
+//! use verdict_evidence::policy::Context;
+//! use verdict_host::{Host, HostConfig, Limits};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let host = Host::new(&HostConfig::default())?;
+//! let policy = host.load(&fs_err::read("coverage.wasm")?)?;
+//! let context = Context { now: "2025-01-01T00:00:00Z".into(), now_unix: 1_735_689_600, ..Context::default() };
+//! let evidence = Arc::new(Evidence::default());
+//! let config = serde_json::json!({ "min-lines": 80 });
+//! let outcome = policy.evaluate("coverage", &config, &context, &evidence, &Limits::default())?;
+//! assert!(outcome.violations.is_empty());
+//! # Ok(())
+//! # }
+//! ```
+
+mod bindings;
+mod cache;
+mod convert;
+mod error;
+mod evidence;
+mod host;
+mod limits;
+mod outcome;
+mod policy;
+mod sandbox;
+
+pub use error::{HostError, HostErrorKind, Subject};
+pub use host::Host;
+pub use limits::Limits;
+pub use policy::PolicyPre;
+
+use std::path::PathBuf;
+
+/// How the host caches compiled plugins.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostConfig {
+    /// Where compiled plugins are cached; `None` means the user's cache
+    /// directory (`~/.cache/verdict/plugins` on Linux). The CLI resolves
+    /// `VERDICT_CACHE_DIR` and passes it here.
+    pub cache_dir: Option<PathBuf>,
+    /// Whether to cache at all.
+    pub cache: bool,
+}
+
+impl Default for HostConfig {
+    fn default() -> HostConfig {
+        HostConfig {
+            cache_dir: None,
+            cache: true,
+        }
+    }
+}
+
+/// The user's cache directory for compiled plugins, when there is one.
+fn default_cache_dir() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|dirs| dirs.cache_dir().join("verdict").join("plugins"))
+}

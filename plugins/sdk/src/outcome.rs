@@ -89,7 +89,10 @@ impl Violation {
     /// with [`ViolationBuilder::subject`], else the location (`path:line`),
     /// else the message. Set a subject whenever the message holds measured
     /// values, or the fingerprint changes from run to run.
-    #[expect(clippy::new_ret_no_self, reason = "`Violation::new(..).build()` reads best for authors")]
+    #[expect(
+        clippy::new_ret_no_self,
+        reason = "`Violation::new(..).build()` reads best for authors"
+    )]
     pub fn new(rule: impl Into<String>, message: impl Into<String>) -> ViolationBuilder {
         ViolationBuilder {
             rule: rule.into(),

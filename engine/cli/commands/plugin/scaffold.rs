@@ -53,14 +53,18 @@ pub fn new(path: &Path, name: Option<&str>) -> anyhow::Result<ExitStatus> {
             .to_owned(),
     };
     if !is_policy_name(&name) {
-        bail!("policy name `{name}` must be kebab-case: a lowercase letter, then lowercase letters, digits and `-`");
+        bail!(
+            "policy name `{name}` must be kebab-case: a lowercase letter, then lowercase letters, digits and `-`"
+        );
     }
     if path.exists() && fs_err::read_dir(path)?.next().is_some() {
         bail!("`{}` already exists and is not empty", path.display());
     }
     let crate_name = name.replace('-', "_");
     for (target, text) in TEMPLATE {
-        let text = text.replace("{{name}}", &name).replace("{{crate_name}}", &crate_name);
+        let text = text
+            .replace("{{name}}", &name)
+            .replace("{{crate_name}}", &crate_name);
         write(&path.join(target), &text)?;
     }
     for (target, text) in SDK {
@@ -70,9 +74,18 @@ pub fn new(path: &Path, name: Option<&str>) -> anyhow::Result<ExitStatus> {
     writeln!(out, "created policy `{name}` in `{}`", path.display())?;
     writeln!(out, "next:")?;
     writeln!(out, "  cd {}", path.display())?;
-    writeln!(out, "  cargo test                                     # policy logic, natively")?;
-    writeln!(out, "  cargo build --release --target wasm32-wasip2   # the component")?;
-    writeln!(out, "  verdict test tests/                            # cases in the real sandbox")?;
+    writeln!(
+        out,
+        "  cargo test                                     # policy logic, natively"
+    )?;
+    writeln!(
+        out,
+        "  cargo build --release --target wasm32-wasip2   # the component"
+    )?;
+    writeln!(
+        out,
+        "  verdict test tests/                            # cases in the real sandbox"
+    )?;
     Ok(ExitStatus::Success)
 }
 
@@ -87,7 +100,9 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
 fn is_policy_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase())
         && !name.ends_with('-')
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 #[cfg(test)]
@@ -100,16 +115,27 @@ mod tests {
     fn embeds_every_sdk_and_template_file() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("plugins");
         let mut expected = Vec::new();
-        for (folder, prefix) in [("sdk", "verdict-policy-sdk/"), ("template", ""), ("wit", "wit/")] {
+        for (folder, prefix) in [
+            ("sdk", "verdict-policy-sdk/"),
+            ("template", ""),
+            ("wit", "wit/"),
+        ] {
             for entry in walkdir::WalkDir::new(root.join(folder)) {
                 let entry = entry.unwrap();
                 let relative = entry.path().strip_prefix(root.join(folder)).unwrap();
-                if entry.file_type().is_file() && !relative.starts_with("target") && relative != Path::new("Cargo.lock") {
+                if entry.file_type().is_file()
+                    && !relative.starts_with("target")
+                    && relative != Path::new("Cargo.lock")
+                {
                     expected.push(format!("{prefix}{}", relative.display()));
                 }
             }
         }
-        let mut embedded: Vec<String> = TEMPLATE.iter().chain(SDK).map(|(target, _)| target.to_string()).collect();
+        let mut embedded: Vec<String> = TEMPLATE
+            .iter()
+            .chain(SDK)
+            .map(|(target, _)| target.to_string())
+            .collect();
         expected.sort();
         embedded.sort();
         assert_eq!(embedded, expected);

@@ -1,0 +1,391 @@
+//! Conversions between the generated WIT types and `verdict_evidence` types,
+//! both ways. The only module that touches generated types.
+
+use crate::bindings::verdict::policy::types as wit;
+use verdict_evidence::policy::{
+    Context, Control, ControlResult, ControlStatus, Descriptor, Outcome, Violation,
+};
+use verdict_evidence::{
+    Commit, Component, CoverageTotals, Document, FileCoverage, Finding, Kind, Location, Notice,
+    NoticeKind, Secret, Severity, Source, TestCase, TestStatus, TestSuite, Vulnerability,
+};
+
+pub(crate) fn severity_to_wit(severity: Severity) -> wit::Severity {
+    match severity {
+        Severity::Info => wit::Severity::Info,
+        Severity::Low => wit::Severity::Low,
+        Severity::Medium => wit::Severity::Medium,
+        Severity::High => wit::Severity::High,
+        Severity::Critical => wit::Severity::Critical,
+    }
+}
+
+pub(crate) fn severity_from_wit(severity: wit::Severity) -> Severity {
+    match severity {
+        wit::Severity::Info => Severity::Info,
+        wit::Severity::Low => Severity::Low,
+        wit::Severity::Medium => Severity::Medium,
+        wit::Severity::High => Severity::High,
+        wit::Severity::Critical => Severity::Critical,
+    }
+}
+
+pub(crate) fn kind_from_wit(kind: wit::EvidenceKind) -> Kind {
+    match kind {
+        wit::EvidenceKind::Findings => Kind::Findings,
+        wit::EvidenceKind::Vulnerabilities => Kind::Vulnerabilities,
+        wit::EvidenceKind::Secrets => Kind::Secrets,
+        wit::EvidenceKind::Coverage => Kind::Coverage,
+        wit::EvidenceKind::Components => Kind::Components,
+        wit::EvidenceKind::Tests => Kind::Tests,
+        wit::EvidenceKind::Documents => Kind::Documents,
+        wit::EvidenceKind::Commits => Kind::Commits,
+    }
+}
+
+/// The host-side selection a policy asks for.
+pub(crate) fn filter_from_wit(filter: wit::Filter) -> crate::evidence::Filter {
+    crate::evidence::Filter {
+        min_severity: filter.min_severity.map(severity_from_wit),
+        include_suppressed: filter.include_suppressed,
+    }
+}
+
+fn location_to_wit(location: &Location) -> wit::Location {
+    wit::Location {
+        path: location.path.to_string(),
+        start_line: location.start_line,
+        end_line: location.end_line,
+    }
+}
+
+fn location_from_wit(location: wit::Location) -> Location {
+    Location::new(location.path, location.start_line, location.end_line)
+}
+
+pub(crate) fn source_to_wit(source: &Source) -> wit::Source {
+    wit::Source {
+        path: source.path.clone(),
+        format: source.format.clone(),
+        sha256: source.sha256.clone(),
+        tool: source.tool.clone(),
+    }
+}
+
+pub(crate) fn notice_to_wit(notice: &Notice) -> wit::Notice {
+    wit::Notice {
+        source: notice.source,
+        kind: match notice.kind {
+            NoticeKind::IncompleteScan => wit::NoticeKind::IncompleteScan,
+            NoticeKind::Warning => wit::NoticeKind::Warning,
+        },
+        message: notice.message.clone(),
+    }
+}
+
+pub(crate) fn finding_to_wit(finding: &Finding) -> wit::Finding {
+    wit::Finding {
+        source: finding.source,
+        tool: finding.tool.to_string(),
+        rule_id: finding.rule_id.to_string(),
+        severity: severity_to_wit(finding.severity),
+        level: finding.level.clone(),
+        message: finding.message.clone(),
+        location: finding.location.as_ref().map(location_to_wit),
+        fingerprint: finding.fingerprint.clone(),
+        cwes: finding.cwes.clone(),
+        tags: finding.tags.clone(),
+        suppressed: finding.suppressed,
+        baseline_state: finding.baseline_state.clone(),
+    }
+}
+
+pub(crate) fn vulnerability_to_wit(vulnerability: &Vulnerability) -> wit::Vulnerability {
+    wit::Vulnerability {
+        source: vulnerability.source,
+        tool: vulnerability.tool.clone(),
+        id: vulnerability.id.clone(),
+        aliases: vulnerability.aliases.clone(),
+        ecosystem: vulnerability.ecosystem.clone(),
+        package: vulnerability.package.clone(),
+        version: vulnerability.version.clone(),
+        fixed_versions: vulnerability.fixed_versions.clone(),
+        severity: severity_to_wit(vulnerability.severity),
+        cvss_score: vulnerability.cvss_score,
+        title: vulnerability.title.clone(),
+        target: vulnerability.target.clone(),
+        fingerprint: vulnerability.fingerprint.clone(),
+    }
+}
+
+pub(crate) fn secret_to_wit(secret: &Secret) -> wit::Secret {
+    wit::Secret {
+        source: secret.source,
+        tool: secret.tool.clone(),
+        rule_id: secret.rule_id.clone(),
+        location: secret.location.as_ref().map(location_to_wit),
+        commit: secret.commit.clone(),
+        fingerprint: secret.fingerprint.clone(),
+        redacted: secret.redacted.as_str().to_owned(),
+        verified: secret.verified,
+    }
+}
+
+pub(crate) fn file_coverage_to_wit(file: &FileCoverage) -> wit::FileCoverage {
+    wit::FileCoverage {
+        source: file.source,
+        path: file.path.clone(),
+        lines_total: file.lines_total,
+        lines_covered: file.lines_covered,
+        branches_total: file.branches_total,
+        branches_covered: file.branches_covered,
+        uncovered_lines: file.uncovered_lines.clone(),
+    }
+}
+
+pub(crate) fn coverage_totals_to_wit(totals: CoverageTotals) -> wit::CoverageTotals {
+    wit::CoverageTotals {
+        files: totals.files,
+        lines_total: totals.lines_total,
+        lines_covered: totals.lines_covered,
+        branches_total: totals.branches_total,
+        branches_covered: totals.branches_covered,
+    }
+}
+
+pub(crate) fn component_to_wit(component: &Component) -> wit::Component {
+    wit::Component {
+        source: component.source,
+        name: component.name.clone(),
+        version: component.version.clone(),
+        ecosystem: component.ecosystem.clone(),
+        purl: component.purl.clone(),
+        licenses: component.licenses.clone(),
+    }
+}
+
+fn test_case_to_wit(case: &TestCase) -> wit::TestCase {
+    wit::TestCase {
+        name: case.name.clone(),
+        classname: case.classname.clone(),
+        status: match case.status {
+            TestStatus::Passed => wit::TestStatus::Passed,
+            TestStatus::Failed => wit::TestStatus::Failed,
+            TestStatus::Error => wit::TestStatus::Error,
+            TestStatus::Skipped => wit::TestStatus::Skipped,
+        },
+        message: case.message.clone(),
+    }
+}
+
+pub(crate) fn test_suite_to_wit(suite: &TestSuite) -> wit::TestSuite {
+    wit::TestSuite {
+        source: suite.source,
+        name: suite.name.clone(),
+        tests: suite.tests,
+        failures: suite.failures,
+        errors: suite.errors,
+        skipped: suite.skipped,
+        cases: suite.cases.iter().map(test_case_to_wit).collect(),
+    }
+}
+
+pub(crate) fn document_to_wit(document: &Document) -> wit::Document {
+    wit::Document {
+        source: document.source,
+        json: document.value.to_string(),
+    }
+}
+
+pub(crate) fn commit_to_wit(commit: &Commit) -> wit::Commit {
+    wit::Commit {
+        id: commit.id.clone(),
+        parents: commit.parents.clone(),
+        author_name: commit.author_name.clone(),
+        author_email: commit.author_email.clone(),
+        committer_name: commit.committer_name.clone(),
+        committer_email: commit.committer_email.clone(),
+        time: commit.time,
+        message: commit.message.clone(),
+        signature: commit.signature.clone(),
+    }
+}
+
+pub(crate) fn context_to_wit(policy_id: &str, context: &Context) -> wit::Context {
+    wit::Context {
+        policy_id: policy_id.to_owned(),
+        environment: context.environment.clone(),
+        branch: context.branch.clone(),
+        version: context.version.clone(),
+        now: context.now.clone(),
+        now_unix: context.now_unix,
+        tags: context.tags.clone(),
+        actor: context.actor.clone(),
+        repository: context.repository.clone(),
+    }
+}
+
+/// Our descriptor from the policy's; the schema must be JSON text.
+pub(crate) fn descriptor_from_wit(descriptor: wit::Descriptor) -> Result<Descriptor, String> {
+    let config_schema = serde_json::from_str(&descriptor.config_schema)
+        .map_err(|error| format!("`config-schema` is not JSON: {error}"))?;
+    let mut consumes: Vec<Kind> = descriptor.consumes.into_iter().map(kind_from_wit).collect();
+    consumes.sort();
+    consumes.dedup();
+    Ok(Descriptor {
+        name: descriptor.name,
+        version: descriptor.version,
+        description: descriptor.description,
+        consumes,
+        config_schema,
+        controls: descriptor
+            .controls
+            .into_iter()
+            .map(|control| Control {
+                id: control.id,
+                title: control.title,
+            })
+            .collect(),
+    })
+}
+
+/// Our outcome from the policy's, unchecked (see `outcome::check`).
+pub(crate) fn outcome_from_wit(outcome: wit::Outcome) -> Outcome {
+    Outcome {
+        violations: outcome
+            .violations
+            .into_iter()
+            .map(|violation| Violation {
+                rule: violation.rule,
+                message: violation.message,
+                severity: severity_from_wit(violation.severity),
+                location: violation.location.map(location_from_wit),
+                fingerprint: violation.fingerprint,
+                control: violation.control,
+            })
+            .collect(),
+        controls: outcome
+            .controls
+            .into_iter()
+            .map(|result| ControlResult {
+                control: result.control,
+                status: match result.status {
+                    wit::ControlStatus::Satisfied => ControlStatus::Satisfied,
+                    wit::ControlStatus::Violated => ControlStatus::Violated,
+                    wit::ControlStatus::NotAssessed => ControlStatus::NotAssessed,
+                },
+                evidence: result.evidence,
+            })
+            .collect(),
+    }
+}
+
+/// Size of an outcome the way wasmtime's hostcall fuel counts it: the bytes
+/// of its strings plus the in-memory size of each record.
+pub(crate) fn outcome_size(outcome: &wit::Outcome) -> u64 {
+    use std::mem::size_of;
+    let text = |s: &str| s.len() as u64;
+    let record = |size: usize| size as u64;
+    let violations: u64 = outcome
+        .violations
+        .iter()
+        .map(|v| {
+            record(size_of::<wit::Violation>())
+                + text(&v.rule)
+                + text(&v.message)
+                + text(&v.fingerprint)
+                + v.location.as_ref().map_or(0, |l| text(&l.path))
+                + v.control.as_deref().map_or(0, text)
+        })
+        .sum();
+    let controls: u64 = outcome
+        .controls
+        .iter()
+        .map(|c| {
+            record(size_of::<wit::ControlResult>())
+                + text(&c.control)
+                + c.evidence
+                    .iter()
+                    .map(|e| record(size_of::<String>()) + text(e))
+                    .sum::<u64>()
+        })
+        .sum();
+    violations + controls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_and_kinds_round_trip() {
+        for severity in Severity::ALL_DESCENDING {
+            assert_eq!(severity_from_wit(severity_to_wit(severity)), severity);
+        }
+        let kinds = [
+            wit::EvidenceKind::Findings,
+            wit::EvidenceKind::Vulnerabilities,
+            wit::EvidenceKind::Secrets,
+            wit::EvidenceKind::Coverage,
+            wit::EvidenceKind::Components,
+            wit::EvidenceKind::Tests,
+            wit::EvidenceKind::Documents,
+            wit::EvidenceKind::Commits,
+        ];
+        let ours: Vec<Kind> = kinds.into_iter().map(kind_from_wit).collect();
+        assert_eq!(ours, Kind::ALL);
+    }
+
+    #[test]
+    fn descriptor_schema_must_be_json() {
+        let descriptor = |schema: &str| wit::Descriptor {
+            name: "p".into(),
+            version: "1.0.0".into(),
+            description: String::new(),
+            consumes: vec![
+                wit::EvidenceKind::Secrets,
+                wit::EvidenceKind::Findings,
+                wit::EvidenceKind::Secrets,
+            ],
+            config_schema: schema.into(),
+            controls: vec![],
+        };
+        let ours = descriptor_from_wit(descriptor(r#"{"type":"object"}"#)).unwrap();
+        assert_eq!(ours.consumes, [Kind::Findings, Kind::Secrets]);
+        assert_eq!(ours.config_schema["type"], "object");
+        let error = descriptor_from_wit(descriptor("{")).unwrap_err();
+        assert!(error.starts_with("`config-schema` is not JSON"), "{error}");
+    }
+
+    #[test]
+    fn documents_are_sent_as_json_text() {
+        let document = Document {
+            source: 2,
+            value: serde_json::json!({"a": [1, "x"]}),
+        };
+        let wit = document_to_wit(&document);
+        assert_eq!(wit.source, 2);
+        assert_eq!(wit.json, r#"{"a":[1,"x"]}"#);
+    }
+
+    #[test]
+    fn outcome_size_counts_records_and_text() {
+        let outcome = wit::Outcome {
+            violations: vec![wit::Violation {
+                rule: "r".into(),
+                message: "12345".into(),
+                severity: wit::Severity::High,
+                location: None,
+                fingerprint: "f".into(),
+                control: None,
+            }],
+            controls: vec![],
+        };
+        assert_eq!(
+            outcome_size(&outcome),
+            size_of::<wit::Violation>() as u64 + 7
+        );
+        let ours = outcome_from_wit(outcome);
+        assert_eq!(ours.violations[0].severity, Severity::High);
+    }
+}

@@ -1,0 +1,158 @@
+//! Checks that an outcome keeps the contract before anyone downstream sees it.
+
+use std::collections::HashSet;
+use verdict_evidence::policy::{Descriptor, Outcome};
+
+/// Longest fingerprint accepted; a sha256 in hex is 64.
+const MAX_FINGERPRINT_BYTES: usize = 256;
+
+/// Returns why the outcome is malformed, if it is: an empty or blank rule, a
+/// missing or unusable fingerprint, a control not declared by `describe`, a
+/// control reported twice.
+pub(crate) fn check(outcome: &Outcome, descriptor: &Descriptor) -> Result<(), String> {
+    let declared: HashSet<&str> = descriptor
+        .controls
+        .iter()
+        .map(|control| control.id.as_str())
+        .collect();
+    for (index, violation) in outcome.violations.iter().enumerate() {
+        let which = || format!("violation {index} (rule `{}`)", violation.rule);
+        if violation.rule.is_empty() {
+            return Err(format!("violation {index} has an empty rule"));
+        }
+        if !is_token(&violation.rule) {
+            return Err(format!(
+                "{} has whitespace or control characters in its rule",
+                which()
+            ));
+        }
+        if violation.fingerprint.is_empty() {
+            return Err(format!("{} has an empty fingerprint", which()));
+        }
+        if violation.fingerprint.len() > MAX_FINGERPRINT_BYTES || !is_token(&violation.fingerprint)
+        {
+            return Err(format!(
+                "{} has an invalid fingerprint: expected at most {MAX_FINGERPRINT_BYTES} bytes without whitespace",
+                which()
+            ));
+        }
+        if let Some(control) = &violation.control
+            && !declared.contains(control.as_str())
+        {
+            return Err(format!(
+                "{} names control `{control}`, which `describe` does not declare",
+                which()
+            ));
+        }
+    }
+    let mut reported = HashSet::new();
+    for result in &outcome.controls {
+        if !declared.contains(result.control.as_str()) {
+            return Err(format!(
+                "control `{}` is not declared by `describe`",
+                result.control
+            ));
+        }
+        if !reported.insert(result.control.as_str()) {
+            return Err(format!("control `{}` is reported twice", result.control));
+        }
+    }
+    Ok(())
+}
+
+fn is_token(text: &str) -> bool {
+    !text.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use verdict_evidence::Severity;
+    use verdict_evidence::policy::{Control, ControlResult, ControlStatus, Violation};
+
+    fn descriptor() -> Descriptor {
+        Descriptor {
+            name: "p".into(),
+            version: "1.0.0".into(),
+            description: String::new(),
+            consumes: vec![],
+            config_schema: serde_json::json!({}),
+            controls: vec![Control {
+                id: "ac-1".into(),
+                title: "t".into(),
+            }],
+        }
+    }
+
+    fn violation(rule: &str, fingerprint: &str, control: Option<&str>) -> Outcome {
+        Outcome {
+            violations: vec![Violation {
+                rule: rule.into(),
+                message: "m".into(),
+                severity: Severity::Low,
+                location: None,
+                fingerprint: fingerprint.into(),
+                control: control.map(Into::into),
+            }],
+            controls: vec![],
+        }
+    }
+
+    #[test]
+    fn accepts_a_well_formed_outcome() {
+        assert_eq!(
+            check(&violation("too-low", "abc123", Some("ac-1")), &descriptor()),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn names_what_is_malformed() {
+        let d = descriptor();
+        let cases = [
+            (violation("", "f", None), "violation 0 has an empty rule"),
+            (
+                violation("a b", "f", None),
+                "whitespace or control characters in its rule",
+            ),
+            (
+                violation("r", "", None),
+                "violation 0 (rule `r`) has an empty fingerprint",
+            ),
+            (
+                violation("r", &"f".repeat(300), None),
+                "invalid fingerprint",
+            ),
+            (violation("r", "f\n", None), "invalid fingerprint"),
+            (
+                violation("r", "f", Some("nope")),
+                "names control `nope`, which `describe` does not declare",
+            ),
+        ];
+        for (outcome, expected) in cases {
+            let error = check(&outcome, &d).unwrap_err();
+            assert!(error.contains(expected), "{error}");
+        }
+        let result = |control: &str| ControlResult {
+            control: control.into(),
+            status: ControlStatus::Satisfied,
+            evidence: vec![],
+        };
+        let undeclared = Outcome {
+            violations: vec![],
+            controls: vec![result("x")],
+        };
+        assert_eq!(
+            check(&undeclared, &d),
+            Err("control `x` is not declared by `describe`".into())
+        );
+        let twice = Outcome {
+            violations: vec![],
+            controls: vec![result("ac-1"), result("ac-1")],
+        };
+        assert_eq!(
+            check(&twice, &d),
+            Err("control `ac-1` is reported twice".into())
+        );
+    }
+}
