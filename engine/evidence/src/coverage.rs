@@ -42,14 +42,16 @@ pub struct CoverageTotals {
 impl CoverageTotals {
     /// Totals over the given files.
     pub fn of<'a>(files: impl IntoIterator<Item = &'a FileCoverage>) -> CoverageTotals {
-        files.into_iter().fold(CoverageTotals::default(), |mut totals, file| {
-            totals.files += 1;
-            totals.lines_total += file.lines_total;
-            totals.lines_covered += file.lines_covered;
-            totals.branches_total += file.branches_total;
-            totals.branches_covered += file.branches_covered;
-            totals
-        })
+        files
+            .into_iter()
+            .fold(CoverageTotals::default(), |mut totals, file| {
+                totals.files += 1;
+                totals.lines_total += file.lines_total;
+                totals.lines_covered += file.lines_covered;
+                totals.branches_total += file.branches_total;
+                totals.branches_covered += file.branches_covered;
+                totals
+            })
     }
 
     /// The sum of two totals.
@@ -85,8 +87,18 @@ mod tests {
     #[test]
     fn totals_sum_files_and_compute_percentages() {
         let files = [
-            FileCoverage { lines_total: 10, lines_covered: 5, branches_total: 4, branches_covered: 1, ..Default::default() },
-            FileCoverage { lines_total: 30, lines_covered: 25, ..Default::default() },
+            FileCoverage {
+                lines_total: 10,
+                lines_covered: 5,
+                branches_total: 4,
+                branches_covered: 1,
+                ..Default::default()
+            },
+            FileCoverage {
+                lines_total: 30,
+                lines_covered: 25,
+                ..Default::default()
+            },
         ];
         let totals = CoverageTotals::of(&files);
         assert_eq!(totals.files, 2);

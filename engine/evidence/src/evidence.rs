@@ -1,6 +1,9 @@
 //! The whole body of evidence for one run, and the kinds a policy can ask for.
 
-use crate::{Commit, Component, CoverageTotals, FileCoverage, Finding, Notice, Secret, Source, SourceIndex, TestSuite, Vulnerability};
+use crate::{
+    Commit, Component, CoverageTotals, FileCoverage, Finding, Notice, Secret, Source, SourceIndex,
+    TestSuite, Vulnerability,
+};
 use serde::{Deserialize, Serialize};
 
 /// Any other structured file (JSON, YAML, TOML), kept as a JSON value so that
@@ -135,7 +138,9 @@ impl Evidence {
 
     fn for_each_source_index(&mut self, mut f: impl FnMut(&mut SourceIndex)) {
         self.findings.iter_mut().for_each(|r| f(&mut r.source));
-        self.vulnerabilities.iter_mut().for_each(|r| f(&mut r.source));
+        self.vulnerabilities
+            .iter_mut()
+            .for_each(|r| f(&mut r.source));
         self.secrets.iter_mut().for_each(|r| f(&mut r.source));
         self.coverage.iter_mut().for_each(|r| f(&mut r.source));
         self.components.iter_mut().for_each(|r| f(&mut r.source));
@@ -160,7 +165,11 @@ mod tests {
                 records: 1,
             }],
             findings: vec![Finding::new(0, "t", "r")],
-            notices: vec![Notice { source: 0, kind: NoticeKind::Warning, message: "m".into() }],
+            notices: vec![Notice {
+                source: 0,
+                kind: NoticeKind::Warning,
+                message: "m".into(),
+            }],
             ..Evidence::default()
         }
     }

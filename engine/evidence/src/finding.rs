@@ -73,7 +73,11 @@ pub struct Finding {
 impl Finding {
     /// A finding with the given identity and everything else empty: severity
     /// `info`, no location, empty message and fingerprint. Parsers fill the rest.
-    pub fn new(source: SourceIndex, tool: impl Into<Arc<str>>, rule_id: impl Into<Arc<str>>) -> Self {
+    pub fn new(
+        source: SourceIndex,
+        tool: impl Into<Arc<str>>,
+        rule_id: impl Into<Arc<str>>,
+    ) -> Self {
         Finding {
             source,
             tool: tool.into(),

@@ -36,6 +36,9 @@ mod tests {
 
     #[test]
     fn snippet_normalization_ignores_indentation() {
-        assert_eq!(normalize_snippet("  eval( x )\n"), normalize_snippet("eval( x )"));
+        assert_eq!(
+            normalize_snippet("  eval( x )\n"),
+            normalize_snippet("eval( x )")
+        );
     }
 }

@@ -99,6 +99,10 @@ pub struct Secret {
     /// Whether the tool verified the secret is live; `None` when it does not say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
+    /// True when a person marked it a false positive in the tool itself
+    /// (detect-secrets `is_secret: false` in an audited baseline).
+    #[serde(default)]
+    pub suppressed: bool,
 }
 
 #[cfg(test)]
@@ -121,7 +125,8 @@ mod tests {
 
     #[test]
     fn deserializing_a_raw_value_redacts_it() {
-        let redacted: Redacted = serde_json::from_str("\"ghp_abcdefghijklmnopqrstuvwxyz\"").unwrap();
+        let redacted: Redacted =
+            serde_json::from_str("\"ghp_abcdefghijklmnopqrstuvwxyz\"").unwrap();
         assert_eq!(redacted.as_str(), "ghp_****(30 chars)");
         let kept: Redacted = serde_json::from_str("\"AKIA****(20 chars)\"").unwrap();
         assert_eq!(kept.as_str(), "AKIA****(20 chars)");

@@ -153,7 +153,10 @@ mod tests {
 
     #[test]
     fn tool_words_map_case_insensitively() {
-        assert_eq!(Severity::from_tool_word("CRITICAL"), Some(Severity::Critical));
+        assert_eq!(
+            Severity::from_tool_word("CRITICAL"),
+            Some(Severity::Critical)
+        );
         assert_eq!(Severity::from_tool_word("moderate"), Some(Severity::Medium));
         assert_eq!(Severity::from_tool_word("Negligible"), Some(Severity::Info));
         assert_eq!(Severity::from_tool_word("error"), Some(Severity::High));

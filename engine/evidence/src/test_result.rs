@@ -57,7 +57,11 @@ pub struct TestSuite {
 
 impl TestSuite {
     /// A suite from its cases, with counts computed from them.
-    pub fn from_cases(source: SourceIndex, name: impl Into<String>, cases: Vec<TestCase>) -> TestSuite {
+    pub fn from_cases(
+        source: SourceIndex,
+        name: impl Into<String>,
+        cases: Vec<TestCase>,
+    ) -> TestSuite {
         let count = |status| cases.iter().filter(|case| case.status == status).count() as u64;
         TestSuite {
             source,

@@ -128,6 +128,7 @@ pub(crate) fn secret_to_wit(secret: &Secret) -> wit::Secret {
         fingerprint: secret.fingerprint.clone(),
         redacted: secret.redacted.as_str().to_owned(),
         verified: secret.verified,
+        suppressed: secret.suppressed,
     }
 }
 

@@ -23,7 +23,10 @@ pub fn formats_markdown() -> String {
         Family::Documents,
     ];
     for family in families {
-        out.push_str(&format!("\n## {}\n\n| id | what it reads |\n|---|---|\n", capitalize(family.title())));
+        out.push_str(&format!(
+            "\n## {}\n\n| id | what it reads |\n|---|---|\n",
+            capitalize(family.title())
+        ));
         for format in FORMATS.iter().filter(|format| format.family == family) {
             out.push_str(&format!("| `{}` | {} |\n", format.id, format.summary));
         }
@@ -49,6 +52,9 @@ mod tests {
             fs_err::write(path, &expected).unwrap();
         }
         let actual = fs_err::read_to_string(path).unwrap_or_default();
-        assert!(actual == expected, "docs/formats.md is stale: run `VERDICT_BLESS=1 cargo test -p verdict-ingest --lib docs`");
+        assert!(
+            actual == expected,
+            "docs/formats.md is stale: run `VERDICT_BLESS=1 cargo test -p verdict-ingest --lib docs`"
+        );
     }
 }

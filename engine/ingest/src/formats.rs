@@ -15,8 +15,8 @@ mod cargo_audit;
 mod cargo_lock;
 mod clover;
 mod cobertura;
-mod coverage_tally;
 mod coverage_py;
+mod coverage_tally;
 mod cyclonedx;
 mod dependency_check;
 mod detect_secrets;
@@ -127,28 +127,79 @@ macro_rules! format {
 
 /// Every supported format, in detection order.
 pub static FORMATS: &[Format] = &[
-    format!(sarif, "sarif", CodeScanning, "SARIF 2.1.0 from any tool (CodeQL, Semgrep, Trivy, gitleaks, Bandit, Checkov, ESLint, Snyk…)"),
-    format!(trivy, "trivy", Container, "Trivy JSON: vulnerabilities, misconfigurations, secrets and licenses of image, filesystem and repo scans"),
-    format!(gitleaks, "gitleaks", Secrets, "gitleaks JSON report (v7 and v8)"),
-    format!(trufflehog, "trufflehog", Secrets, "trufflehog v3 JSON lines"),
-    format!(detect_secrets, "detect-secrets", Secrets, "detect-secrets baseline JSON"),
-    format!(cargo_audit, "cargo-audit", Dependencies, "cargo audit --json"),
-    format!(pip_audit, "pip-audit", Dependencies, "pip-audit JSON (current and legacy list shapes)"),
-    format!(npm_audit, "npm-audit", Dependencies, "npm audit --json (npm 6 and npm 7+ shapes)"),
+    format!(
+        sarif,
+        "sarif",
+        CodeScanning,
+        "SARIF 2.1.0 from any tool (CodeQL, Semgrep, Trivy, gitleaks, Bandit, Checkov, ESLint, Snyk…)"
+    ),
+    format!(
+        trivy,
+        "trivy",
+        Container,
+        "Trivy JSON: vulnerabilities, misconfigurations, secrets and licenses of image, filesystem and repo scans"
+    ),
+    format!(
+        gitleaks,
+        "gitleaks", Secrets, "gitleaks JSON report (v7 and v8)"
+    ),
+    format!(
+        trufflehog,
+        "trufflehog", Secrets, "trufflehog v3 JSON lines"
+    ),
+    format!(
+        detect_secrets,
+        "detect-secrets", Secrets, "detect-secrets baseline JSON"
+    ),
+    format!(
+        cargo_audit,
+        "cargo-audit", Dependencies, "cargo audit --json"
+    ),
+    format!(
+        pip_audit,
+        "pip-audit", Dependencies, "pip-audit JSON (current and legacy list shapes)"
+    ),
+    format!(
+        npm_audit,
+        "npm-audit", Dependencies, "npm audit --json (npm 6 and npm 7+ shapes)"
+    ),
     format!(osv_scanner, "osv-scanner", Dependencies, "osv-scanner JSON"),
-    format!(safety, "safety", Dependencies, "safety check JSON (1.x, 2.x and 3.x)"),
-    format!(dependency_check, "dependency-check", Dependencies, "OWASP dependency-check JSON report"),
+    format!(
+        safety,
+        "safety", Dependencies, "safety check JSON (1.x, 2.x and 3.x)"
+    ),
+    format!(
+        dependency_check,
+        "dependency-check", Dependencies, "OWASP dependency-check JSON report"
+    ),
     format!(bandit, "bandit", CodeScanning, "bandit JSON report"),
     format!(cyclonedx, "cyclonedx", Sbom, "CycloneDX JSON SBOM"),
     format!(spdx, "spdx", Sbom, "SPDX 2.x JSON SBOM"),
-    format!(cobertura, "cobertura", Coverage, "Cobertura XML (coverage.py, Java and .NET tools)"),
+    format!(
+        cobertura,
+        "cobertura", Coverage, "Cobertura XML (coverage.py, Java and .NET tools)"
+    ),
     format!(jacoco, "jacoco", Coverage, "JaCoCo XML report"),
     format!(clover, "clover", Coverage, "Clover XML (PHPUnit, istanbul)"),
     format!(junit, "junit", Tests, "JUnit XML test results"),
-    format!(coverage_py, "coverage-py", Coverage, "coverage.py JSON report"),
-    format!(lcov, "lcov", Coverage, "LCOV tracefile (lcov, istanbul, Foundry…)"),
-    format!(go_cover, "go-cover", Coverage, "Go coverprofile (go test -coverprofile)"),
-    format!(cargo_lock, "cargo-lock", Dependencies, "Cargo.lock audited against a RustSec advisory database (--advisory-db)"),
+    format!(
+        coverage_py,
+        "coverage-py", Coverage, "coverage.py JSON report"
+    ),
+    format!(
+        lcov,
+        "lcov", Coverage, "LCOV tracefile (lcov, istanbul, Foundry…)"
+    ),
+    format!(
+        go_cover,
+        "go-cover", Coverage, "Go coverprofile (go test -coverprofile)"
+    ),
+    format!(
+        cargo_lock,
+        "cargo-lock",
+        Dependencies,
+        "Cargo.lock audited against a RustSec advisory database (--advisory-db)"
+    ),
     Format {
         id: "json",
         family: Family::Documents,
@@ -189,7 +240,10 @@ mod tests {
     #[test]
     fn format_ids_are_unique_kebab_case() {
         let mut ids: Vec<_> = FORMATS.iter().map(|f| f.id).collect();
-        assert!(ids.iter().all(|id| id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')));
+        assert!(ids.iter().all(|id| {
+            id.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        }));
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), FORMATS.len());

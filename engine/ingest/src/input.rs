@@ -66,10 +66,8 @@ struct Job {
 /// returned; no partial evidence is.
 pub fn ingest(inputs: &[Input], options: &Options) -> Result<Evidence, IngestError> {
     let jobs = expand(inputs)?;
-    let results: Vec<Result<Option<Evidence>, IngestError>> = jobs
-        .par_iter()
-        .map(|job| parse_job(job, options))
-        .collect();
+    let results: Vec<Result<Option<Evidence>, IngestError>> =
+        jobs.par_iter().map(|job| parse_job(job, options)).collect();
     let mut evidence = Evidence::default();
     for result in results {
         if let Some(one) = result? {
@@ -80,7 +78,11 @@ pub fn ingest(inputs: &[Input], options: &Options) -> Result<Evidence, IngestErr
 }
 
 /// Ingests one file with a known or detected format.
-pub fn ingest_file(path: &Path, format: Option<&'static Format>, options: &Options) -> Result<Evidence, IngestError> {
+pub fn ingest_file(
+    path: &Path,
+    format: Option<&'static Format>,
+    options: &Options,
+) -> Result<Evidence, IngestError> {
     let job = Job {
         path: path.to_path_buf(),
         format,
@@ -108,7 +110,10 @@ fn expand(inputs: &[Input]) -> Result<Vec<Job>, IngestError> {
             .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
         for entry in walker {
             let entry = entry.map_err(|error| {
-                let path = error.path().map(Path::to_path_buf).unwrap_or_else(|| input.path.clone());
+                let path = error
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| input.path.clone());
                 std::io::Error::other(format!("failed to walk `{}`: {error}", path.display()))
             })?;
             if entry.file_type().is_file() {
@@ -145,7 +150,11 @@ fn parse_job(job: &Job, options: &Options) -> Result<Option<Evidence>, IngestErr
                 tracing::info!(path = %job.path.display(), "skipped: no format recognizes this file");
                 return Ok(None);
             }
-            None => return Err(IngestError::Unrecognized { path: job.path.clone() }),
+            None => {
+                return Err(IngestError::Unrecognized {
+                    path: job.path.clone(),
+                });
+            }
         },
     };
     check_encoding(&bytes).map_err(|error| invalid(format, error))?;
@@ -175,7 +184,9 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
 /// Rejects encodings no scanner writes and no parser here reads.
 fn check_encoding(bytes: &[u8]) -> Result<(), FormatError> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Err(FormatError::new("file is UTF-16 encoded: convert it to UTF-8"));
+        return Err(FormatError::new(
+            "file is UTF-16 encoded: convert it to UTF-8",
+        ));
     }
     if bytes.is_empty() {
         return Err(FormatError::new("file is empty"));

@@ -28,7 +28,10 @@ pub enum OutputFormat {
 
 impl OutputFormat {
     /// Every format with its id, for `--format` parsing and help.
-    pub const ALL: [(&'static str, OutputFormat); 2] = [("console", OutputFormat::Console), ("json", OutputFormat::Json)];
+    pub const ALL: [(&'static str, OutputFormat); 2] = [
+        ("console", OutputFormat::Console),
+        ("json", OutputFormat::Json),
+    ];
 }
 
 /// Renders the verdict in a format. The text ends with a newline.

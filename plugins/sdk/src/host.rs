@@ -239,6 +239,7 @@ fn secret(s: wit::Secret) -> Secret {
         fingerprint: s.fingerprint,
         redacted: s.redacted,
         verified: s.verified,
+        suppressed: s.suppressed,
     }
 }
 

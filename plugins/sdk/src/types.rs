@@ -208,6 +208,8 @@ pub struct Secret {
     pub redacted: String,
     /// Whether the tool verified it is live.
     pub verified: Option<bool>,
+    /// Marked a false positive in the tool itself (an audited baseline).
+    pub suppressed: bool,
 }
 
 /// Coverage of one file.

@@ -46,6 +46,8 @@ struct Found<'a> {
     filename: Option<Cow<'a, str>>,
     line_number: Option<u32>,
     is_verified: Option<bool>,
+    /// Set by `detect-secrets audit`: `false` marks a false positive.
+    is_secret: Option<bool>,
 }
 
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
@@ -66,6 +68,7 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
                 commit: None,
                 redacted: Redacted::unknown(),
                 verified: one.is_verified,
+                suppressed: one.is_secret == Some(false),
             });
         }
     }

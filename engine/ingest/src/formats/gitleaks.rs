@@ -115,5 +115,6 @@ fn secret(leak: Leak<'_>, number: usize) -> Result<Secret, FormatError> {
         fingerprint,
         redacted,
         verified: None,
+        suppressed: false,
     })
 }

@@ -432,6 +432,7 @@ fn secret_record(record: &TrivySecret<'_>, target: &str) -> Secret {
         fingerprint: fingerprint::of(&[TOOL, &record.rule_id, target, &line]),
         redacted: Redacted::unknown(),
         verified: None,
+        suppressed: false,
     }
 }
 

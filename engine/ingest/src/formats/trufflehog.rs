@@ -132,6 +132,7 @@ fn secret(record: Record<'_>, number: u64) -> Result<Secret, FormatError> {
         fingerprint,
         redacted,
         verified,
+        suppressed: false,
     })
 }
 

@@ -107,6 +107,17 @@ fn reads_a_1_0_baseline_in_file_order() {
 }
 
 #[test]
+fn an_audited_false_positive_is_kept_as_suppressed() {
+    let evidence = ingest_as(
+        corpus("detect-secrets/detect-secrets-1.0.3-baseline.json"),
+        "detect-secrets",
+    );
+    // Only the last result carries `"is_secret": false` (line 112).
+    let suppressed: Vec<_> = evidence.secrets.iter().map(|s| s.suppressed).collect();
+    assert_eq!(suppressed, [false, false, false, true]);
+}
+
+#[test]
 fn reads_a_legacy_baseline_without_filenames_in_results() {
     let path = corpus("detect-secrets/detect-secrets-0.14.2-legacy-baseline.json");
     let evidence = ingest_as(path.clone(), "detect-secrets");

@@ -141,7 +141,10 @@ fn npm7_advisories_without_url_use_the_npm_number() {
 #[test]
 fn an_audit_that_did_not_run_is_an_incomplete_scan_not_a_clean_report() {
     // Detected as npm-audit, so a directory scan carries it rather than skipping it.
-    let evidence = ingest_as(corpus("npm-audit/npm6-audit-enoaudit-error.json"), "npm-audit");
+    let evidence = ingest_as(
+        corpus("npm-audit/npm6-audit-enoaudit-error.json"),
+        "npm-audit",
+    );
     assert!(evidence.vulnerabilities.is_empty());
     assert_eq!(evidence.notices.len(), 1);
     let notice = &evidence.notices[0];

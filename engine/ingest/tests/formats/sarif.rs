@@ -17,27 +17,65 @@ struct Expected {
 fn check(expected: &Expected) -> Evidence {
     let evidence = ingest_as(corpus(&format!("sarif/{}", expected.file)), "sarif");
     let file = expected.file;
-    assert_eq!(evidence.findings.len(), expected.findings, "{file}: findings");
+    assert_eq!(
+        evidence.findings.len(),
+        expected.findings,
+        "{file}: findings"
+    );
     assert_eq!(
         by_severity(evidence.findings.iter().map(|f| f.severity)),
         counts(expected.severities),
         "{file}: severities"
     );
-    assert_eq!(evidence.findings.iter().filter(|f| f.suppressed).count(), expected.suppressed, "{file}: suppressed");
-    let incomplete = evidence.notices.iter().filter(|n| n.kind == NoticeKind::IncompleteScan).count();
-    assert_eq!(incomplete, expected.incomplete_notices, "{file}: incomplete-scan notices");
-    assert_eq!(evidence.sources[0].tool.as_deref(), expected.tool, "{file}: tool");
-    assert_eq!(evidence.sources[0].records, expected.findings as u64, "{file}: records");
+    assert_eq!(
+        evidence.findings.iter().filter(|f| f.suppressed).count(),
+        expected.suppressed,
+        "{file}: suppressed"
+    );
+    let incomplete = evidence
+        .notices
+        .iter()
+        .filter(|n| n.kind == NoticeKind::IncompleteScan)
+        .count();
+    assert_eq!(
+        incomplete, expected.incomplete_notices,
+        "{file}: incomplete-scan notices"
+    );
+    assert_eq!(
+        evidence.sources[0].tool.as_deref(),
+        expected.tool,
+        "{file}: tool"
+    );
+    assert_eq!(
+        evidence.sources[0].records, expected.findings as u64,
+        "{file}: records"
+    );
     evidence
 }
 
-fn plain(file: &'static str, tool: &'static str, findings: usize, severities: &'static [(&'static str, usize)]) -> Expected {
-    Expected { file, tool: Some(tool), findings, severities, suppressed: 0, incomplete_notices: 0 }
+fn plain(
+    file: &'static str,
+    tool: &'static str,
+    findings: usize,
+    severities: &'static [(&'static str, usize)],
+) -> Expected {
+    Expected {
+        file,
+        tool: Some(tool),
+        findings,
+        severities,
+        suppressed: 0,
+        incomplete_notices: 0,
+    }
 }
 
 fn line(finding: &Finding) -> (Option<&str>, Option<u32>, Option<u32>) {
     let location = finding.location.as_ref();
-    (location.map(|l| &*l.path), location.and_then(|l| l.start_line), location.and_then(|l| l.end_line))
+    (
+        location.map(|l| &*l.path),
+        location.and_then(|l| l.start_line),
+        location.and_then(|l| l.end_line),
+    )
 }
 
 fn is_sha256(text: &str) -> bool {
@@ -46,10 +84,22 @@ fn is_sha256(text: &str) -> bool {
 
 #[test]
 fn bandit_uses_rule_tags_for_cwes_and_snippets_for_fingerprints() {
-    let evidence = check(&plain("bandit-1.8.6.sarif", "Bandit 1.8.6", 172, &[("low", 171), ("medium", 1)]));
+    let evidence = check(&plain(
+        "bandit-1.8.6.sarif",
+        "Bandit 1.8.6",
+        172,
+        &[("low", 171), ("medium", 1)],
+    ));
     let first = &evidence.findings[0];
     assert_eq!(&*first.rule_id, "B404");
-    assert_eq!(line(first), (Some("src/rapid7/tools/install_insight_agent.py"), Some(19), Some(19)));
+    assert_eq!(
+        line(first),
+        (
+            Some("src/rapid7/tools/install_insight_agent.py"),
+            Some(19),
+            Some(19)
+        )
+    );
     assert_eq!(first.cwes, ["CWE-78"]);
     assert_eq!(first.tags, ["security", "external/cwe/cwe-78"]);
     assert!(is_sha256(&first.fingerprint));
@@ -58,13 +108,34 @@ fn bandit_uses_rule_tags_for_cwes_and_snippets_for_fingerprints() {
 
 #[test]
 fn binskim_fills_message_strings_and_reads_passes_as_info() {
-    let evidence = check(&plain("binskim-gcc-execstack-crlf.sarif", "BinSkim", 7, &[("high", 5), ("info", 2)]));
+    let evidence = check(&plain(
+        "binskim-gcc-execstack-crlf.sarif",
+        "BinSkim",
+        7,
+        &[("high", 5), ("info", 2)],
+    ));
     let first = &evidence.findings[0];
     assert_eq!(&*first.rule_id, "BA3001");
-    assert!(first.message.starts_with("PIE disabled on executable 'gcc.execstack'."), "{}", first.message);
-    assert_eq!(line(first), (Some("src/Test.FunctionalTests.BinSkim.Driver/BaselineTestData/gcc.execstack"), None, None));
+    assert!(
+        first
+            .message
+            .starts_with("PIE disabled on executable 'gcc.execstack'."),
+        "{}",
+        first.message
+    );
+    assert_eq!(
+        line(first),
+        (
+            Some("src/Test.FunctionalTests.BinSkim.Driver/BaselineTestData/gcc.execstack"),
+            None,
+            None
+        )
+    );
     let pass = &evidence.findings[2];
-    assert_eq!((&*pass.rule_id, pass.severity, pass.level.as_deref()), ("BA3003", Severity::Info, Some("none")));
+    assert_eq!(
+        (&*pass.rule_id, pass.severity, pass.level.as_deref()),
+        ("BA3003", Severity::Info, Some("none"))
+    );
 }
 
 #[test]
@@ -77,7 +148,14 @@ fn codeql_csharp_maps_security_severity_and_hashes_partial_fingerprints() {
     ));
     let first = &evidence.findings[0];
     assert_eq!(&*first.rule_id, "cs/constant-condition");
-    assert_eq!(line(first), (Some("src/Octoshift/Services/AdoPipelineTriggerService.cs"), Some(282), Some(282)));
+    assert_eq!(
+        line(first),
+        (
+            Some("src/Octoshift/Services/AdoPipelineTriggerService.cs"),
+            Some(282),
+            Some(282)
+        )
+    );
     assert_eq!(first.cwes, ["CWE-835"]);
     assert!(is_sha256(&first.fingerprint));
     // 727 notifications, all of level `none`: the scan is complete.
@@ -86,7 +164,12 @@ fn codeql_csharp_maps_security_severity_and_hashes_partial_fingerprints() {
 
 #[test]
 fn codeql_python() {
-    let evidence = check(&plain("codeql-2.5.4.sarif", "CodeQL 2.5.4", 72, &[("high", 11), ("low", 57), ("medium", 4)]));
+    let evidence = check(&plain(
+        "codeql-2.5.4.sarif",
+        "CodeQL 2.5.4",
+        72,
+        &[("high", 11), ("low", 57), ("medium", 4)],
+    ));
     let first = &evidence.findings[0];
     assert_eq!(&*first.rule_id, "py/empty-except");
     assert_eq!(line(first), (Some("good/db_init.py"), Some(39), Some(39)));
@@ -96,31 +179,63 @@ fn codeql_python() {
 
 #[test]
 fn dependency_check_strips_file_uris() {
-    let evidence = check(&plain("dependency-check-6.1.2.sarif", "dependency-check 6.1.2", 13, &[("high", 13)]));
+    let evidence = check(&plain(
+        "dependency-check-6.1.2.sarif",
+        "dependency-check 6.1.2",
+        13,
+        &[("high", 13)],
+    ));
     let last = &evidence.findings[12];
     assert_eq!(&*last.rule_id, "CVE-2020-11023");
-    assert_eq!(line(last), (Some("/src/.venv/lib/python3.9/site-packages/coverage/htmlfiles/jquery.min.js"), None, None));
+    assert_eq!(
+        line(last),
+        (
+            Some("/src/.venv/lib/python3.9/site-packages/coverage/htmlfiles/jquery.min.js"),
+            None,
+            None
+        )
+    );
 }
 
 #[test]
 fn eslint_suppressions_without_status_suppress() {
     let evidence = check(&Expected {
         suppressed: 12,
-        ..plain("eslint-8.56.0.sarif", "ESLint 8.56.0", 12, &[("high", 9), ("medium", 3)])
+        ..plain(
+            "eslint-8.56.0.sarif",
+            "ESLint 8.56.0",
+            12,
+            &[("high", 9), ("medium", 3)],
+        )
     });
     let last = &evidence.findings[11];
     assert_eq!(&*last.rule_id, "no-restricted-syntax");
-    assert_eq!(line(last), (Some("/Users/davidbradshaw/dev/iframe-resizer/src/iframeResizer.js"), Some(1073), Some(1082)));
+    assert_eq!(
+        line(last),
+        (
+            Some("/Users/davidbradshaw/dev/iframe-resizer/src/iframeResizer.js"),
+            Some(1073),
+            Some(1082)
+        )
+    );
 }
 
 #[test]
 fn flawfinder_reads_cwe_relationships_and_tool_fingerprints() {
-    let evidence = check(&plain("flawfinder-2.0.19.sarif", "Flawfinder 2.0.19", 54, &[("high", 2), ("low", 51), ("medium", 1)]));
+    let evidence = check(&plain(
+        "flawfinder-2.0.19.sarif",
+        "Flawfinder 2.0.19",
+        54,
+        &[("high", 2), ("low", 51), ("medium", 1)],
+    ));
     let first = &evidence.findings[0];
     assert_eq!(&*first.rule_id, "FF1048");
     assert_eq!(line(first), (Some("src/tree/param.cc"), Some(29), Some(29)));
     assert_eq!(first.cwes, ["CWE-327"]);
-    assert_eq!(first.fingerprint, "e6c1ad2b1d96ffc4035ed8df070600566ad240b8ded025dac30620f3fd4aa9fd");
+    assert_eq!(
+        first.fingerprint,
+        "e6c1ad2b1d96ffc4035ed8df070600566ad240b8ded025dac30620f3fd4aa9fd"
+    );
     assert_eq!(evidence.findings[53].cwes, ["CWE-120", "CWE-20"]);
 }
 
@@ -134,12 +249,20 @@ fn fortify_conversion_resolves_rule_and_artifact_indexes() {
     ));
     let only = &evidence.findings[0];
     assert_eq!(&*only.rule_id, "97A5F38F-524B-4A83-94FA-9387B5265825");
-    assert_eq!(line(only), (Some("Helpers/DBHelper.cs"), Some(146), Some(146)));
+    assert_eq!(
+        line(only),
+        (Some("Helpers/DBHelper.cs"), Some(146), Some(146))
+    );
 }
 
 #[test]
 fn gitleaks_7_results_without_rule_ids() {
-    let evidence = check(&plain("gitleaks-7.4.0.sarif", "Gitleaks v7.4.0", 8, &[("medium", 8)]));
+    let evidence = check(&plain(
+        "gitleaks-7.4.0.sarif",
+        "Gitleaks v7.4.0",
+        8,
+        &[("medium", 8)],
+    ));
     let first = &evidence.findings[0];
     assert_eq!(&*first.rule_id, "unknown");
     assert_eq!(first.message, "AWS Access Key secret detected");
@@ -150,7 +273,12 @@ fn gitleaks_7_results_without_rule_ids() {
 
 #[test]
 fn gitleaks_8() {
-    let evidence = check(&plain("gitleaks-8-simple.sarif", "gitleaks v8.0.0", 1, &[("medium", 1)]));
+    let evidence = check(&plain(
+        "gitleaks-8-simple.sarif",
+        "gitleaks v8.0.0",
+        1,
+        &[("medium", 1)],
+    ));
     let only = &evidence.findings[0];
     assert_eq!(&*only.rule_id, "test-rule");
     assert_eq!(line(only), (Some("auth.py"), Some(1), Some(2)));
@@ -160,9 +288,17 @@ fn gitleaks_8() {
 
 #[test]
 fn govulncheck() {
-    let evidence = check(&plain("govulncheck-1.3.0.sarif", "govulncheck v1.3.0", 3, &[("high", 1), ("low", 1), ("medium", 1)]));
+    let evidence = check(&plain(
+        "govulncheck-1.3.0.sarif",
+        "govulncheck v1.3.0",
+        3,
+        &[("high", 1), ("low", 1), ("medium", 1)],
+    ));
     assert_eq!(&*evidence.findings[0].rule_id, "GO-2026-4864");
-    assert_eq!(line(&evidence.findings[0]), (Some("go.mod"), Some(1), Some(1)));
+    assert_eq!(
+        line(&evidence.findings[0]),
+        (Some("go.mod"), Some(1), Some(1))
+    );
 }
 
 #[test]
@@ -173,31 +309,65 @@ fn grype_bands_security_severity() {
         22,
         &[("critical", 1), ("high", 11), ("low", 6), ("medium", 4)],
     ));
-    assert_eq!(&*evidence.findings[0].rule_id, "CVE-2008-0732-geronimo-j2ee-management_1.1_spec");
+    assert_eq!(
+        &*evidence.findings[0].rule_id,
+        "CVE-2008-0732-geronimo-j2ee-management_1.1_spec"
+    );
 }
 
 #[test]
 fn nessus_conversion_with_two_runs() {
-    let evidence = check(&plain("nessus-via-sarif-multitool-two-runs.sarif", "Nessus 10.4.2", 2, &[("critical", 1), ("low", 1)]));
+    let evidence = check(&plain(
+        "nessus-via-sarif-multitool-two-runs.sarif",
+        "Nessus 10.4.2",
+        2,
+        &[("critical", 1), ("low", 1)],
+    ));
     let first = &evidence.findings[0];
     assert_eq!(line(first), (Some("host://10.0.0.1"), None, None));
-    assert_eq!(first.fingerprint, "1e6bb36ff29ed6c40f06c82791515391820f7b546e700886adbd88b2c897279c");
+    assert_eq!(
+        first.fingerprint,
+        "1e6bb36ff29ed6c40f06c82791515391820f7b546e700886adbd88b2c897279c"
+    );
 }
 
 #[test]
 fn semgrep_0_17_large() {
-    let evidence = check(&plain("semgrep-0.17.0-owasp-benchmark-large.sarif", "semgrep 0.17.0", 1768, &[("medium", 1768)]));
+    let evidence = check(&plain(
+        "semgrep-0.17.0-owasp-benchmark-large.sarif",
+        "semgrep 0.17.0",
+        1768,
+        &[("medium", 1768)],
+    ));
     let first = &evidence.findings[0];
-    assert_eq!(&*first.rule_id, "java.lang.security.audit.cbc-padding-oracle.cbc-padding-oracle");
-    assert_eq!(line(first), (Some("src/main/java/org/owasp/benchmark/testcode/BenchmarkTest02660.java"), Some(59), Some(59)));
+    assert_eq!(
+        &*first.rule_id,
+        "java.lang.security.audit.cbc-padding-oracle.cbc-padding-oracle"
+    );
+    assert_eq!(
+        line(first),
+        (
+            Some("src/main/java/org/owasp/benchmark/testcode/BenchmarkTest02660.java"),
+            Some(59),
+            Some(59)
+        )
+    );
     // One shared path per distinct file, one rule id per rule.
     let last = &evidence.findings[1767];
-    assert_eq!(line(last).0, Some("src/main/java/org/owasp/benchmark/testcode/BenchmarkTest01061.java"));
+    assert_eq!(
+        line(last).0,
+        Some("src/main/java/org/owasp/benchmark/testcode/BenchmarkTest01061.java")
+    );
 }
 
 #[test]
 fn semgrep_oss_reads_severity_words() {
-    let evidence = check(&plain("semgrep-oss-1.69.0.sarif", "Semgrep OSS 1.69.0", 77, &[("critical", 34), ("high", 1), ("medium", 42)]));
+    let evidence = check(&plain(
+        "semgrep-oss-1.69.0.sarif",
+        "Semgrep OSS 1.69.0",
+        77,
+        &[("critical", 34), ("high", 1), ("medium", 42)],
+    ));
     let first = &evidence.findings[0];
     assert_eq!(line(first), (Some("Gruntfile.js"), Some(75), Some(75)));
     assert_eq!(first.cwes, ["CWE-22"]);
@@ -208,11 +378,27 @@ fn semgrep_oss_reads_severity_words() {
 
 #[test]
 fn snyk_code() {
-    let evidence = check(&plain("snyk-code.sarif", "SnykCode 1.0.0", 39, &[("high", 12), ("low", 3), ("medium", 24)]));
+    let evidence = check(&plain(
+        "snyk-code.sarif",
+        "SnykCode 1.0.0",
+        39,
+        &[("high", 12), ("low", 3), ("medium", 24)],
+    ));
     let first = &evidence.findings[0];
     assert_eq!(&*first.rule_id, "javascript/XSS");
-    assert_eq!(line(first), (Some("frontend/src/app/score-board/score-board.component.ts"), Some(216), Some(216)));
-    assert!(first.message.starts_with("Unsanitized input from data from a remote resource flows into"));
+    assert_eq!(
+        line(first),
+        (
+            Some("frontend/src/app/score-board/score-board.component.ts"),
+            Some(216),
+            Some(216)
+        )
+    );
+    assert!(
+        first
+            .message
+            .starts_with("Unsanitized input from data from a remote resource flows into")
+    );
     assert!(first.fingerprint.starts_with("041274fc0869f892"));
 }
 
@@ -223,22 +409,43 @@ fn spotbugs_failed_execution_is_an_incomplete_scan() {
         ..plain("spotbugs-4.4.0.sarif", "SpotBugs 4.4.0", 56, &[("low", 56)])
     });
     let first = &evidence.findings[0];
-    assert_eq!(first.message, "Hard coded reference to an absolute pathname in Boot.main(String[]).");
+    assert_eq!(
+        first.message,
+        "Hard coded reference to an absolute pathname in Boot.main(String[])."
+    );
     assert_eq!(line(first), (Some("Boot.java"), Some(23), Some(23)));
     let notice = &evidence.notices[0].message;
-    assert!(notice.starts_with("`SpotBugs` did not complete its analysis: execution was not successful (exit code 3"), "{notice}");
-    assert!(notice.contains("1 error notification, first: Classes needed for analysis were missing"), "{notice}");
+    assert!(
+        notice.starts_with(
+            "`SpotBugs` did not complete its analysis: execution was not successful (exit code 3"
+        ),
+        "{notice}"
+    );
+    assert!(
+        notice.contains("1 error notification, first: Classes needed for analysis were missing"),
+        "{notice}"
+    );
 }
 
 #[test]
 fn trivy_image() {
-    let evidence = check(&plain("trivy-image-alpine-3.10.sarif", "Trivy dev", 4, &[("medium", 4)]));
+    let evidence = check(&plain(
+        "trivy-image-alpine-3.10.sarif",
+        "Trivy dev",
+        4,
+        &[("medium", 4)],
+    ));
     assert_eq!(&*evidence.findings[3].rule_id, "CVE-2019-1551");
 }
 
 #[test]
 fn tslint_with_no_results() {
-    check(&plain("tslint-empty-via-sarif-multitool.sarif", "TSLint", 0, &[]));
+    check(&plain(
+        "tslint-empty-via-sarif-multitool.sarif",
+        "TSLint",
+        0,
+        &[],
+    ));
 }
 
 #[test]
@@ -254,30 +461,54 @@ fn rules_resolve_by_index_id_and_extension() {
     assert_eq!(by_index.message, "found alpha near beta ({2}) {literal}");
     assert_eq!(line(by_index), (Some("src/a.py"), Some(7), Some(7)));
     assert_eq!(by_index.cwes, ["CWE-79"]);
-    assert_eq!((by_index.severity, by_index.level.as_deref()), (Severity::Medium, Some("warning")));
+    assert_eq!(
+        (by_index.severity, by_index.level.as_deref()),
+        (Severity::Medium, Some("warning"))
+    );
 
     // rule.index; no level: the rule's default level.
-    assert_eq!((findings[1].severity, findings[1].level.as_deref()), (Severity::High, Some("error")));
+    assert_eq!(
+        (findings[1].severity, findings[1].level.as_deref()),
+        (Severity::High, Some("error"))
+    );
     assert_eq!(line(&findings[1]), (Some("/src/b.py"), Some(3), Some(5)));
 
     // rule.id; markdown message; no level anywhere: warning.
     assert_eq!(findings[2].message, "by **rule.id**");
-    assert_eq!((findings[2].severity, findings[2].level.as_deref()), (Severity::Medium, Some("warning")));
+    assert_eq!(
+        (findings[2].severity, findings[2].level.as_deref()),
+        (Severity::Medium, Some("warning"))
+    );
     assert!(findings[2].location.is_none());
 
     // The result's security-severity overrides the rule's; tags merge.
     let scored = &findings[3];
-    assert_eq!((scored.severity, scored.level.as_deref()), (Severity::Critical, Some("note")));
-    assert_eq!(scored.tags, ["security", "CWE-89: SQL injection", "from-result"]);
+    assert_eq!(
+        (scored.severity, scored.level.as_deref()),
+        (Severity::Critical, Some("note"))
+    );
+    assert_eq!(
+        scored.tags,
+        ["security", "CWE-89: SQL injection", "from-result"]
+    );
     assert_eq!(scored.cwes, ["CWE-89"]);
-    assert!(!scored.suppressed, "a rejected suppression does not suppress");
+    assert!(
+        !scored.suppressed,
+        "a rejected suppression does not suppress"
+    );
 
     // kind pass without a level: none.
-    assert_eq!((findings[4].severity, findings[4].level.as_deref()), (Severity::Info, Some("none")));
+    assert_eq!(
+        (findings[4].severity, findings[4].level.as_deref()),
+        (Severity::Info, Some("none"))
+    );
 
     // An extension's rule, an accepted suppression, a CWE taxon.
     let extension = &findings[5];
-    assert_eq!((extension.severity, extension.level.as_deref()), (Severity::Low, Some("note")));
+    assert_eq!(
+        (extension.severity, extension.level.as_deref()),
+        (Severity::Low, Some("note"))
+    );
     assert!(extension.suppressed);
     assert_eq!(extension.baseline_state.as_deref(), Some("new"));
     assert_eq!(extension.cwes, ["CWE-798"]);
@@ -297,20 +528,28 @@ fn error_of(name: &str) -> String {
 #[test]
 fn wrong_version_is_named() {
     let error = error_of("bad/sarif-wrong-version.sarif");
-    assert!(error.contains("unsupported SARIF version `2.0.0`: only 2.1.0 is read at line 3 column 14"), "{error}");
+    assert!(
+        error.contains("unsupported SARIF version `2.0.0`: only 2.1.0 is read at line 3 column 14"),
+        "{error}"
+    );
 }
 
 #[test]
 fn truncated_file_error_has_line_and_column() {
     let error = error_of("bad/sarif-truncated.sarif");
-    assert!(error.contains("sarif: EOF while parsing a string at line 29 column 39"), "{error}");
+    assert!(
+        error.contains("sarif: EOF while parsing a string at line 29 column 39"),
+        "{error}"
+    );
 }
 
 #[test]
 fn result_of_wrong_type_is_an_error_at_its_place() {
     let error = error_of("bad/sarif-result-wrong-type.sarif");
     assert!(
-        error.contains("`runs[0].results[1]`: expected a result object, found a string at line 8 column 9"),
+        error.contains(
+            "`runs[0].results[1]`: expected a result object, found a string at line 8 column 9"
+        ),
         "{error}"
     );
 }
@@ -318,23 +557,37 @@ fn result_of_wrong_type_is_an_error_at_its_place() {
 #[test]
 fn runs_that_are_not_an_array_are_an_error() {
     let error = error_of("bad/sarif-runs-not-array.sarif");
-    assert!(error.contains("`runs` must be an array: expected an array at line 1 column 30"), "{error}");
+    assert!(
+        error.contains("`runs` must be an array: expected an array at line 1 column 30"),
+        "{error}"
+    );
 }
 
 #[test]
 fn rule_index_out_of_range_is_an_error() {
     let error = error_of("bad/sarif-rule-index-out-of-range.sarif");
-    assert!(error.contains("`runs[0].results[0]`: `ruleIndex` 3 is out of range: the tool lists 1 rules"), "{error}");
+    assert!(
+        error.contains(
+            "`runs[0].results[0]`: `ruleIndex` 3 is out of range: the tool lists 1 rules"
+        ),
+        "{error}"
+    );
 }
 
 #[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let error = error_of("bad/sarif-deep-nesting.sarif");
-    assert!(error.contains("sarif: EOF while parsing a list at line 1 column 100000"), "{error}");
+    assert!(
+        error.contains("sarif: EOF while parsing a list at line 1 column 100000"),
+        "{error}"
+    );
 }
 
 #[test]
 fn invalid_utf8_is_an_error() {
     let error = error_of("bad/sarif-not-utf8.sarif");
-    assert!(error.contains("invalid unicode code point at line 1"), "{error}");
+    assert!(
+        error.contains("invalid unicode code point at line 1"),
+        "{error}"
+    );
 }

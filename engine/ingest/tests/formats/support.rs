@@ -25,17 +25,28 @@ pub fn ingest_as(path: PathBuf, expected_format: &str) -> Evidence {
     let evidence = ingest_file(&path, None, &Options::default())
         .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     assert_eq!(evidence.sources.len(), 1, "{}", path.display());
-    assert_eq!(evidence.sources[0].format, expected_format, "detected format of {}", path.display());
+    assert_eq!(
+        evidence.sources[0].format,
+        expected_format,
+        "detected format of {}",
+        path.display()
+    );
     evidence
 }
 
 /// Ingests one file forcing a format, returning the error if any.
 pub fn try_ingest_forced(path: PathBuf, format: &str) -> Result<Evidence, IngestError> {
-    ingest_file(&path, Some(find_format(format).expect("known format")), &Options::default())
+    ingest_file(
+        &path,
+        Some(find_format(format).expect("known format")),
+        &Options::default(),
+    )
 }
 
 /// Counts per severity, as a sorted map of `severity -> count` (zero counts left out).
-pub fn by_severity(severities: impl IntoIterator<Item = Severity>) -> BTreeMap<&'static str, usize> {
+pub fn by_severity(
+    severities: impl IntoIterator<Item = Severity>,
+) -> BTreeMap<&'static str, usize> {
     let mut counts = BTreeMap::new();
     for severity in severities {
         *counts.entry(severity.as_str()).or_insert(0) += 1;

@@ -34,25 +34,40 @@ pub(crate) fn render(verdict: &Verdict) -> String {
     if !verdict.policies.is_empty() {
         out.push('\n');
     }
-    let id_width = verdict.policies.iter().map(|p| p.id.len()).max().unwrap_or(0);
+    let id_width = verdict
+        .policies
+        .iter()
+        .map(|p| p.id.len())
+        .max()
+        .unwrap_or(0);
     for policy in &verdict.policies {
         render_policy(&mut out, policy, id_width);
     }
     out.push('\n');
     let mut formats: Vec<(&str, usize)> = Vec::new();
     for input in &verdict.inputs {
-        match formats.iter_mut().find(|(format, _)| *format == input.format) {
+        match formats
+            .iter_mut()
+            .find(|(format, _)| *format == input.format)
+        {
             Some((_, count)) => *count += 1,
             None => formats.push((&input.format, 1)),
         }
     }
-    let formats: Vec<String> = formats.iter().map(|(format, count)| format!("{format} {count}")).collect();
+    let formats: Vec<String> = formats
+        .iter()
+        .map(|(format, count)| format!("{format} {count}"))
+        .collect();
     let _ = writeln!(
         out,
         "inputs: {} {}{}",
         verdict.inputs.len(),
         plural(verdict.inputs.len() as u64, "file", "files"),
-        if formats.is_empty() { String::new() } else { format!(" ({})", formats.join(", ")) }
+        if formats.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", formats.join(", "))
+        }
     );
     for notice in &verdict.notices {
         let _ = writeln!(out, "  notice: `{}`: {}", notice.path, notice.message);
@@ -84,7 +99,11 @@ fn render_policy(out: &mut String, policy: &PolicyReport, id_width: usize) {
         policy.id,
         policy.enforcement.as_str(),
         policy.plugin,
-        if detail.is_empty() { String::new() } else { format!("  {detail}") },
+        if detail.is_empty() {
+            String::new()
+        } else {
+            format!("  {detail}")
+        },
     );
     for violation in policy.violations.iter().take(VIOLATIONS_SHOWN) {
         let place = violation

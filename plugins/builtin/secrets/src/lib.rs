@@ -18,6 +18,10 @@ pub struct Config {
     /// Paths whose secrets are ignored (test fixtures, docs).
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Also fail on secrets a person marked as false positives in the tool
+    /// (detect-secrets `is_secret: false` in an audited baseline).
+    #[serde(default)]
+    pub include_suppressed: bool,
 }
 
 const SCHEMA: &str = r#"{
@@ -26,6 +30,7 @@ const SCHEMA: &str = r#"{
   "additionalProperties": false,
   "properties": {
     "allow-unverified": { "type": "boolean", "description": "Fail only on secrets the tool verified as live" },
+    "include-suppressed": { "type": "boolean", "description": "Also fail on secrets marked false positives in the tool" },
     "exclude": { "type": "array", "items": { "type": "string" }, "description": "Globs of paths whose secrets are ignored" }
   }
 }"#;
@@ -53,6 +58,9 @@ impl Policy for Secrets {
         for secret in evidence.secrets() {
             let verified = secret.verified == Some(true);
             if config.allow_unverified && !verified {
+                continue;
+            }
+            if secret.suppressed && !config.include_suppressed {
                 continue;
             }
             if secret
@@ -114,6 +122,7 @@ mod tests {
             fingerprint: format!("fp-{path}"),
             redacted: "AKIA****(20 chars)".into(),
             verified,
+            suppressed: false,
         }
     }
 
