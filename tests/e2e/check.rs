@@ -202,3 +202,10 @@ fn no_inputs_is_an_error_with_a_hint() {
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("no inputs"), "{out:?}");
 }
+
+#[test]
+fn the_config_docs_show_the_gate_the_tests_run() {
+    let docs = fs_err::read_to_string(root().join("docs/config.md")).unwrap();
+    let example = fs_err::read_to_string(root().join("policies/python-service.toml")).unwrap();
+    assert!(docs.contains(&example), "docs/config.md must embed policies/python-service.toml verbatim");
+}
