@@ -207,5 +207,8 @@ fn no_inputs_is_an_error_with_a_hint() {
 fn the_config_docs_show_the_gate_the_tests_run() {
     let docs = fs_err::read_to_string(root().join("docs/config.md")).unwrap();
     let example = fs_err::read_to_string(root().join("policies/python-service.toml")).unwrap();
-    assert!(docs.contains(&example), "docs/config.md must embed policies/python-service.toml verbatim");
+    assert!(
+        docs.contains(&example),
+        "docs/config.md must embed policies/python-service.toml verbatim"
+    );
 }

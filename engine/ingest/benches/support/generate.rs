@@ -24,7 +24,18 @@ const RULES_PER_RUN: usize = 300;
 const RUNS: usize = 3;
 const LEVELS: [&str; 4] = ["error", "warning", "note", "none"];
 const WORDS: [&str; 12] = [
-    "user", "input", "flows", "into", "query", "without", "sanitization", "buffer", "length", "unchecked", "path", "value",
+    "user",
+    "input",
+    "flows",
+    "into",
+    "query",
+    "without",
+    "sanitization",
+    "buffer",
+    "length",
+    "unchecked",
+    "path",
+    "value",
 ];
 
 /// A SARIF log of about `target_bytes` bytes. Returns the bytes and the
@@ -50,7 +61,9 @@ pub fn sarif(target_bytes: usize) -> (Vec<u8>, usize) {
             write_result(&mut out, run, &mut random);
             results += 1;
         }
-        out.push_str("\n      ],\n      \"invocations\": [{ \"executionSuccessful\": true }]\n    }");
+        out.push_str(
+            "\n      ],\n      \"invocations\": [{ \"executionSuccessful\": true }]\n    }",
+        );
     }
     out.push_str("\n  ]\n}\n");
     (out.into_bytes(), results)
@@ -82,12 +95,18 @@ fn write_result(out: &mut String, run: usize, random: &mut Random) {
     let file = random.below(2_000);
     let line = random.below(3_000) + 1;
     let hash = random.next();
-    let _ = write!(out, "{{\"ruleId\":\"lang/rule-{rule}\",\"ruleIndex\":{rule},");
+    let _ = write!(
+        out,
+        "{{\"ruleId\":\"lang/rule-{rule}\",\"ruleIndex\":{rule},"
+    );
     if random.below(4) == 0 {
         let _ = write!(out, "\"level\":\"{}\",", LEVELS[random.below(4) as usize]);
     }
     if random.below(5) == 0 {
-        let _ = write!(out, "\"message\":{{\"id\":\"default\",\"arguments\":[\"v{line}\",\"sink{file}\"]}},");
+        let _ = write!(
+            out,
+            "\"message\":{{\"id\":\"default\",\"arguments\":[\"v{line}\",\"sink{file}\"]}},"
+        );
     } else {
         out.push_str("\"message\":{\"text\":\"");
         for word in 0..(5 + random.below(8)) {

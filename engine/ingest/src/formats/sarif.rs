@@ -8,6 +8,7 @@
 //! cores in chunks whose outputs are joined in file order.
 
 mod model;
+mod notices;
 mod result;
 mod rules;
 mod scan;
@@ -23,6 +24,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 use verdict_evidence::{Finding, Notice, NoticeKind};
 
 /// Result arrays at least this long are converted in parallel.
@@ -35,7 +37,9 @@ pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
     if sniff.shape != Shape::JsonObject {
         return false;
     }
-    if string_value(sniff.head, "$schema").is_some_and(|schema| schema.to_ascii_lowercase().contains("sarif")) {
+    if string_value(sniff.head, "$schema")
+        .is_some_and(|schema| schema.to_ascii_lowercase().contains("sarif"))
+    {
         return true;
     }
     // Bandit writes `version` and `$schema` last, after megabytes of runs:
@@ -87,7 +91,10 @@ fn parse_bytes(bytes: &[u8], output: &mut Output, parallel_min: usize) -> Result
         return Err(at_offset(
             bytes,
             version.start,
-            &format!("unsupported SARIF version `{}`: only {VERSION} is read", &*text),
+            &format!(
+                "unsupported SARIF version `{}`: only {VERSION} is read",
+                &*text
+            ),
         ));
     }
     let Some(runs) = runs else {
@@ -101,12 +108,24 @@ fn parse_bytes(bytes: &[u8], output: &mut Output, parallel_min: usize) -> Result
         .map_err(|error| shape_error(bytes, &error, "`runs` must be an array"))?;
     let mut warnings = Vec::new();
     for (index, run) in runs.iter().enumerate() {
-        parse_run(bytes, &mut layout, *run, index, output, &mut warnings, parallel_min)?;
+        parse_run(
+            bytes,
+            &mut layout,
+            *run,
+            index,
+            output,
+            &mut warnings,
+            parallel_min,
+        )?;
     }
     let mut seen = std::collections::HashSet::new();
     for message in warnings {
         if seen.insert(message.clone()) {
-            output.evidence.notices.push(Notice { source: 0, kind: NoticeKind::Warning, message });
+            output.evidence.notices.push(Notice {
+                source: 0,
+                kind: NoticeKind::Warning,
+                message,
+            });
         }
     }
     Ok(())
@@ -139,7 +158,8 @@ impl<'a> Layout<'a> {
                     if key != b"results" || !array_at(at) {
                         return scan::value(bytes, at);
                     }
-                    let (results, end) = scan::elements_with(bytes, at, |at| scan::value(bytes, at))?;
+                    let (results, end) =
+                        scan::elements_with(bytes, at, |at| scan::value(bytes, at))?;
                     arrays.insert(at, results);
                     Ok(Span { start: at, end })
                 })?;
@@ -150,7 +170,11 @@ impl<'a> Layout<'a> {
             Ok(Span { start: at, end })
         })?;
         scan::check_trailing(bytes, end)?;
-        Ok(Layout { top, objects, arrays })
+        Ok(Layout {
+            top,
+            objects,
+            arrays,
+        })
     }
 
     /// The elements of the array at `span`, from the scan or scanned now.
@@ -190,9 +214,9 @@ fn parse_run<'a>(
     parallel_min: usize,
 ) -> Result<(), FormatError> {
     let at = |name: &str| format!("`runs[{index}].{name}`");
-    let members = layout
-        .members(bytes, run)
-        .map_err(|error| shape_error(bytes, &error, &format!("`runs[{index}]` must be an object")))?;
+    let members = layout.members(bytes, run).map_err(|error| {
+        shape_error(bytes, &error, &format!("`runs[{index}]` must be an object"))
+    })?;
     let mut spans = RunSpans::default();
     for member in &members {
         let slot = match &*key(bytes, member)? {
@@ -207,19 +231,34 @@ fn parse_run<'a>(
             }
         };
         let name = String::from_utf8_lossy(member.key).into_owned();
-        *slot = Some(unique(bytes, *slot, member, &format!("runs[{index}].{name}"))?);
+        *slot = Some(unique(
+            bytes,
+            *slot,
+            member,
+            &format!("runs[{index}].{name}"),
+        )?);
     }
     let Some(tool) = spans.tool else {
-        return Err(at_offset(bytes, run.start, &format!("`runs[{index}]` has no `tool`")));
+        return Err(at_offset(
+            bytes,
+            run.start,
+            &format!("`runs[{index}]` has no `tool`"),
+        ));
     };
     let tool: Tool<'_> = typed(bytes, tool, &at("tool"))?;
     if index == 0 {
         let driver = &tool.driver;
         let name = driver.name.as_deref().unwrap_or("unknown");
-        output.tool = Some(match driver.version.as_deref().or(driver.semantic_version.as_deref()) {
-            Some(version) => format!("{name} {version}"),
-            None => name.to_owned(),
-        });
+        output.tool = Some(
+            match driver
+                .version
+                .as_deref()
+                .or(driver.semantic_version.as_deref())
+            {
+                Some(version) => format!("{name} {version}"),
+                None => name.to_owned(),
+            },
+        );
     }
     let mut context = RunContext::new(tool, &mut |warning| warnings.push(warning));
     if let Some(span) = spans.artifacts {
@@ -227,7 +266,12 @@ fn parse_run<'a>(
         context.artifacts = artifacts
             .into_iter()
             .flatten()
-            .map(|artifact| artifact.location.and_then(|l| l.uri).map(|uri| uri.to_string()))
+            .map(|artifact| {
+                artifact
+                    .location
+                    .and_then(|l| l.uri)
+                    .map(|uri| uri.to_string())
+            })
             .collect();
     }
     if let Some(span) = spans.taxonomies {
@@ -237,8 +281,12 @@ fn parse_run<'a>(
     if let Some(span) = spans.invocations {
         let invocations: Option<Vec<Invocation<'_>>> = typed(bytes, span, &at("invocations"))?;
         for invocation in invocations.iter().flatten() {
-            if let Some(message) = incomplete_invocation(&context.tool, invocation) {
-                output.evidence.notices.push(Notice { source: 0, kind: NoticeKind::IncompleteScan, message });
+            if let Some(message) = notices::incomplete_invocation(&context.tool, invocation) {
+                output.evidence.notices.push(Notice {
+                    source: 0,
+                    kind: NoticeKind::IncompleteScan,
+                    message,
+                });
             }
         }
     }
@@ -248,61 +296,102 @@ fn parse_run<'a>(
             output.evidence.notices.push(Notice {
                 source: 0,
                 kind: NoticeKind::IncompleteScan,
-                message: format!("`{}` wrote a run without `results`: the tool did not complete its analysis", context.tool),
+                message: format!(
+                    "`{}` wrote a run without `results`: the tool did not complete its analysis",
+                    context.tool
+                ),
             });
             return Ok(());
         }
     };
-    let elements = layout
-        .elements(bytes, results)
-        .map_err(|error| shape_error(bytes, &error, &format!("`runs[{index}].results` must be an array")))?;
-    let convert = |offset: usize, chunk: &[Span]| convert_chunk(bytes, &context, index, offset, chunk);
-    let chunks: Vec<Result<(Vec<Finding>, Vec<String>), FormatError>> = if elements.len() >= parallel_min {
-        let chunk_len = (elements.len() / (rayon::current_num_threads() * 4)).max(256);
-        elements
-            .par_chunks(chunk_len)
-            .enumerate()
-            .map(|(number, chunk)| convert(number * chunk_len, chunk))
-            .collect()
-    } else {
-        vec![convert(0, &elements)]
+    let elements = layout.elements(bytes, results).map_err(|error| {
+        shape_error(
+            bytes,
+            &error,
+            &format!("`runs[{index}].results` must be an array"),
+        )
+    })?;
+    // Each result is converted on its own; rayon writes the outputs straight
+    // into one vector in file order. Warnings are rare: a shared list,
+    // sorted afterwards so both paths report them in the same order.
+    let run_warnings = Mutex::new(Vec::new());
+    let warn = |warning: String| {
+        run_warnings
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(warning)
     };
-    output.evidence.findings.reserve(elements.len());
-    for chunk in chunks {
-        let (mut findings, chunk_warnings) = chunk?;
-        output.evidence.findings.append(&mut findings);
-        warnings.extend(chunk_warnings);
+    let convert = |interner: &mut result::Interner, (number, span): (usize, &Span)| {
+        convert_one(
+            bytes,
+            &context,
+            index,
+            number,
+            *span,
+            interner,
+            &mut |warning| warn(warning),
+        )
+    };
+    let mut converted: Vec<Result<Finding, FormatError>> = Vec::new();
+    if elements.len() >= parallel_min {
+        elements
+            .par_iter()
+            .enumerate()
+            .with_min_len(256)
+            .map_init(result::Interner::default, convert)
+            .collect_into_vec(&mut converted);
+    } else {
+        let mut interner = result::Interner::default();
+        converted = elements
+            .iter()
+            .enumerate()
+            .map(|item| convert(&mut interner, item))
+            .collect();
     }
+    // Collecting `Result`s into findings reuses the vector in place, so a
+    // run's findings are not held twice at the peak.
+    let mut findings = converted
+        .into_iter()
+        .collect::<Result<Vec<Finding>, FormatError>>()?;
+    if output.evidence.findings.is_empty() {
+        output.evidence.findings = findings;
+    } else {
+        output.evidence.findings.append(&mut findings);
+    }
+    let mut run_warnings = run_warnings
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    run_warnings.sort_unstable();
+    warnings.extend(run_warnings);
     Ok(())
 }
 
-/// Converts consecutive results; `offset` is the first one's index in the run.
-fn convert_chunk(
+/// Converts the result at `span`, number `number` of run `run`.
+fn convert_one(
     bytes: &[u8],
     context: &RunContext,
     run: usize,
-    offset: usize,
-    chunk: &[Span],
-) -> Result<(Vec<Finding>, Vec<String>), FormatError> {
-    let mut interner = result::Interner::default();
-    let mut warnings = Vec::new();
-    let mut findings = Vec::with_capacity(chunk.len());
-    for (number, span) in chunk.iter().enumerate() {
-        let at = || format!("`runs[{run}].results[{}]`", offset + number);
-        if bytes[span.start] != b'{' {
-            // serde would read an array as a struct's fields in order.
-            let message = format!("{}: expected a result object, found {}", at(), describe(bytes[span.start]));
-            return Err(at_offset(bytes, span.start, &message));
-        }
-        let mut deserializer = serde_json::Deserializer::from_slice(span.of(bytes));
-        let parsed = model::ResultDef::deserialize(&mut deserializer)
-            .and_then(|result| deserializer.end().map(|()| result))
-            .map_err(|error| json_error(bytes, span.start, &at(), &error))?;
-        let finding = result::finding(context, parsed, &mut interner, &mut |warning| warnings.push(warning))
-            .map_err(|message| at_offset(bytes, span.start, &format!("{}: {message}", at())))?;
-        findings.push(finding);
+    number: usize,
+    span: Span,
+    interner: &mut result::Interner,
+    warn: &mut dyn FnMut(String),
+) -> Result<Finding, FormatError> {
+    let at = || format!("`runs[{run}].results[{number}]`");
+    if bytes[span.start] != b'{' {
+        // serde would read an array as a struct's fields in order.
+        let message = format!(
+            "{}: expected a result object, found {}",
+            at(),
+            describe(bytes[span.start])
+        );
+        return Err(at_offset(bytes, span.start, &message));
     }
-    Ok((findings, warnings))
+    let mut deserializer = serde_json::Deserializer::from_slice(span.of(bytes));
+    let parsed = model::ResultDef::deserialize(&mut deserializer)
+        .and_then(|result| deserializer.end().map(|()| result))
+        .map_err(|error| json_error(bytes, span.start, &at(), &error))?;
+    result::finding(context, parsed, interner, warn)
+        .map_err(|message| at_offset(bytes, span.start, &format!("{}: {message}", at())))
 }
 
 /// What kind of JSON value starts with `byte`.
@@ -317,77 +406,50 @@ fn describe(byte: u8) -> &'static str {
     }
 }
 
-/// A one-line notice for an invocation that failed or reported errors.
-fn incomplete_invocation(tool: &str, invocation: &Invocation<'_>) -> Option<String> {
-    let failed = invocation.execution_successful == Some(false);
-    let errors: Vec<&model::Notification<'_>> = invocation
-        .tool_execution_notifications
-        .iter()
-        .chain(invocation.tool_configuration_notifications.iter())
-        .flatten()
-        .filter(|notification| notification.level.as_deref() == Some("error"))
-        .collect();
-    if !failed && errors.is_empty() {
-        return None;
-    }
-    let mut parts = Vec::new();
-    if failed {
-        let mut details: Vec<String> = Vec::new();
-        if let Some(code) = invocation.exit_code {
-            details.push(format!("exit code {code}"));
-        }
-        for text in [&invocation.exit_signal_name, &invocation.exit_code_description].into_iter().flatten() {
-            details.push(text.to_string());
-        }
-        parts.push(if details.is_empty() {
-            String::from("execution was not successful")
-        } else {
-            format!("execution was not successful ({})", details.join(", "))
-        });
-    }
-    if let Some(first) = errors.first() {
-        let text = first
-            .message
-            .as_ref()
-            .and_then(|m| m.text.as_deref().or(m.markdown.as_deref()))
-            .unwrap_or("");
-        let plural = if errors.len() == 1 { "" } else { "s" };
-        parts.push(format!("{} error notification{plural}, first: {}", errors.len(), one_line(text, 160)));
-    }
-    Some(format!("`{tool}` did not complete its analysis: {}", parts.join("; ")))
-}
-
-/// The first line of `text`, cut to `max` characters.
-fn one_line(text: &str, max: usize) -> String {
-    let line = text.lines().next().unwrap_or("").trim();
-    match line.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &line[..cut]),
-        None => line.to_owned(),
-    }
-}
-
 /// A member's key, decoded (escapes are rare, so they take the slow path).
 fn key<'a>(bytes: &'a [u8], member: &Member<'a>) -> Result<Cow<'a, str>, FormatError> {
-    if member.key.iter().all(|&b| (0x20..0x7f).contains(&b) && b != b'\\') {
+    if member
+        .key
+        .iter()
+        .all(|&b| (0x20..0x7f).contains(&b) && b != b'\\')
+    {
         // Plain printable ASCII: valid UTF-8 and nothing to decode.
-        return Ok(Cow::Borrowed(std::str::from_utf8(member.key).unwrap_or_default()));
+        return Ok(Cow::Borrowed(
+            std::str::from_utf8(member.key).unwrap_or_default(),
+        ));
     }
     let start = member.key.as_ptr() as usize - bytes.as_ptr() as usize - 1;
-    let span = Span { start, end: start + member.key.len() + 2 };
+    let span = Span {
+        start,
+        end: start + member.key.len() + 2,
+    };
     let key: Str<'a> = typed(bytes, span, "a key")?;
     Ok(key.0)
 }
 
 /// Rejects a second occurrence of a member verdict reads.
-fn unique(bytes: &[u8], previous: Option<Span>, member: &Member<'_>, name: &str) -> Result<Span, FormatError> {
+fn unique(
+    bytes: &[u8],
+    previous: Option<Span>,
+    member: &Member<'_>,
+    name: &str,
+) -> Result<Span, FormatError> {
     match previous {
         None => Ok(member.value),
-        Some(_) => Err(at_offset(bytes, member.value.start, &format!("duplicate `{name}`"))),
+        Some(_) => Err(at_offset(
+            bytes,
+            member.value.start,
+            &format!("duplicate `{name}`"),
+        )),
     }
 }
 
 /// Deserializes one value of the input, with errors positioned in the file.
-fn typed<'a, T: Deserialize<'a>>(bytes: &'a [u8], span: Span, what: &str) -> Result<T, FormatError> {
+fn typed<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    span: Span,
+    what: &str,
+) -> Result<T, FormatError> {
     let mut deserializer = serde_json::Deserializer::from_slice(span.of(bytes));
     T::deserialize(&mut deserializer)
         .and_then(|value| deserializer.end().map(|()| value))
@@ -405,8 +467,12 @@ fn json_error(bytes: &[u8], start: usize, what: &str, error: &serde_json::Error)
     let (line, column) = line_column(bytes, start);
     let message = format!("{what}: {}", inner.message);
     match (inner.line, inner.column) {
-        (Some(1), Some(inner_column)) => FormatError::new(message).at(line, Some(column + inner_column.saturating_sub(1))),
-        (Some(inner_line), inner_column) => FormatError::new(message).at(line + inner_line - 1, inner_column),
+        (Some(1), Some(inner_column)) => {
+            FormatError::new(message).at(line, Some(column + inner_column.saturating_sub(1)))
+        }
+        (Some(inner_line), inner_column) => {
+            FormatError::new(message).at(line + inner_line - 1, inner_column)
+        }
         _ => FormatError::new(message).at(line, Some(column)),
     }
 }
@@ -422,14 +488,20 @@ fn at_offset(bytes: &[u8], offset: usize, message: &str) -> FormatError {
 fn syntax_error(bytes: &[u8], error: &ScanError) -> FormatError {
     match serde_json::from_slice::<IgnoredAny>(bytes) {
         Err(json) => FormatError::json(&json),
-        Ok(_) if error.offset == scan::skip_whitespace(bytes, 0) => at_offset(bytes, error.offset, "expected a SARIF log object"),
+        Ok(_) if error.offset == scan::skip_whitespace(bytes, 0) => {
+            at_offset(bytes, error.offset, "expected a SARIF log object")
+        }
         Ok(_) => at_offset(bytes, error.offset, error.message),
     }
 }
 
 /// A value of the wrong shape where the scan expected an object or array.
 fn shape_error(bytes: &[u8], error: &ScanError, expected: &str) -> FormatError {
-    at_offset(bytes, error.offset, &format!("{expected}: {}", error.message))
+    at_offset(
+        bytes,
+        error.offset,
+        &format!("{expected}: {}", error.message),
+    )
 }
 
 #[cfg(test)]
@@ -445,7 +517,9 @@ mod tests {
     fn parallel_and_sequential_paths_agree() {
         let result = r#"{"ruleId":"r","level":"error","message":{"text":"m"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"a.rs"},"region":{"startLine":3}}}]}"#;
         let results = vec![result; 1000].join(",");
-        let json = format!(r#"{{"version":"2.1.0","runs":[{{"results":[{results}],"tool":{{"driver":{{"name":"t"}}}}}}]}}"#);
+        let json = format!(
+            r#"{{"version":"2.1.0","runs":[{{"results":[{results}],"tool":{{"driver":{{"name":"t"}}}}}}]}}"#
+        );
         let sequential = parse_str(&json, usize::MAX).unwrap();
         let parallel = parse_str(&json, 1).unwrap();
         assert_eq!(sequential.evidence.findings.len(), 1000);
@@ -457,31 +531,57 @@ mod tests {
         let json = "{\"version\":\"2.1.0\",\n\"runs\":[{\"tool\":{\"driver\":{\"name\":\"t\"}},\n  \"results\":[{\"ruleId\": 5}]}]}";
         let error = parse_str(json, usize::MAX).unwrap_err();
         assert_eq!(error.line, Some(3));
-        assert!(error.message.starts_with("`runs[0].results[0]`: invalid type: integer `5`, expected a string"), "{error}");
+        assert!(
+            error
+                .message
+                .starts_with("`runs[0].results[0]`: invalid type: integer `5`, expected a string"),
+            "{error}"
+        );
         assert_eq!(error.column, Some(25), "{error}");
     }
 
     #[test]
     fn deep_nesting_is_read_without_recursion() {
         let deep = "[".repeat(100_000) + &"]".repeat(100_000);
-        let json = format!(r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"t"}}}},"results":[{{"codeFlows":{deep}}}]}}]}}"#);
-        assert_eq!(parse_str(&json, usize::MAX).unwrap().evidence.findings.len(), 1);
-        let typed = format!(r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"t"}}}},"results":[{{"message":{deep}}}]}}]}}"#);
+        let json = format!(
+            r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"t"}}}},"results":[{{"codeFlows":{deep}}}]}}]}}"#
+        );
+        assert_eq!(
+            parse_str(&json, usize::MAX)
+                .unwrap()
+                .evidence
+                .findings
+                .len(),
+            1
+        );
+        let typed = format!(
+            r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"t"}}}},"results":[{{"message":{deep}}}]}}]}}"#
+        );
         assert!(parse_str(&typed, usize::MAX).is_err());
         let top = "[".repeat(100_000) + &"]".repeat(100_000);
-        assert_eq!(parse_str(&top, usize::MAX).unwrap_err().message, "expected a SARIF log object");
+        assert_eq!(
+            parse_str(&top, usize::MAX).unwrap_err().message,
+            "expected a SARIF log object"
+        );
     }
 
     #[test]
     fn keys_with_escapes_are_decoded() {
-        let json = r#"{"version":"2.1.0","r\u0075ns":[{"tool":{"driver":{"name":"t"}},"results":[{}]}]}"#;
-        assert_eq!(parse_str(json, usize::MAX).unwrap().evidence.findings.len(), 1);
+        let json =
+            r#"{"version":"2.1.0","r\u0075ns":[{"tool":{"driver":{"name":"t"}},"results":[{}]}]}"#;
+        assert_eq!(
+            parse_str(json, usize::MAX).unwrap().evidence.findings.len(),
+            1
+        );
     }
 
     #[test]
     fn schema_or_version_with_runs_detects() {
-        let sniff = |text: &'static str| Sniff::new(std::path::Path::new("x.json"), text.as_bytes());
-        assert!(detect(&sniff(r#"{"$schema": "https://json.schemastore.org/sarif-2.1.0.json"}"#)));
+        let sniff =
+            |text: &'static str| Sniff::new(std::path::Path::new("x.json"), text.as_bytes());
+        assert!(detect(&sniff(
+            r#"{"$schema": "https://json.schemastore.org/sarif-2.1.0.json"}"#
+        )));
         assert!(detect(&sniff(r#"{"version": "2.1.0", "runs": []}"#)));
         assert!(!detect(&sniff(r#"{"version": "2.1.0", "results": []}"#)));
         assert!(!detect(&sniff(r#"[{"$schema": "sarif"}]"#)));

@@ -4,8 +4,8 @@
 //! not named here is skipped by serde without being built. Optional arrays
 //! are `Option<Vec<_>>` because producers write `null` for "none".
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 

@@ -91,7 +91,10 @@ impl RunContext {
     }
 
     /// The component a `toolComponent` reference names (the driver when absent).
-    pub fn component(&self, reference: Option<&DescriptorReference<'_>>) -> Result<&Component, String> {
+    pub fn component(
+        &self,
+        reference: Option<&DescriptorReference<'_>>,
+    ) -> Result<&Component, String> {
         let Some(target) = reference.and_then(|r| r.tool_component.as_ref()) else {
             return Ok(&self.components[0]);
         };
@@ -108,11 +111,21 @@ impl RunContext {
                 });
         }
         let found = self.components.iter().find(|component| {
-            target.guid.as_deref().is_some_and(|guid| component.guid.as_deref() == Some(guid))
-                || target.name.as_deref().is_some_and(|name| component.name.as_deref() == Some(name))
+            target
+                .guid
+                .as_deref()
+                .is_some_and(|guid| component.guid.as_deref() == Some(guid))
+                || target
+                    .name
+                    .as_deref()
+                    .is_some_and(|name| component.name.as_deref() == Some(name))
         });
         found.ok_or_else(|| {
-            let named = target.name.as_deref().or(target.guid.as_deref()).unwrap_or("");
+            let named = target
+                .name
+                .as_deref()
+                .or(target.guid.as_deref())
+                .unwrap_or("");
             format!("`rule.toolComponent` `{named}` names no tool component of the run")
         })
     }
@@ -123,8 +136,14 @@ impl RunContext {
             match target.index.and_then(|index| usize::try_from(index).ok()) {
                 Some(index) => self.taxonomies.get(index),
                 None => self.taxonomies.iter().find(|taxonomy| {
-                    target.guid.as_deref().is_some_and(|guid| taxonomy.guid.as_deref() == Some(guid))
-                        || target.name.as_deref().is_some_and(|name| taxonomy.name.as_deref() == Some(name))
+                    target
+                        .guid
+                        .as_deref()
+                        .is_some_and(|guid| taxonomy.guid.as_deref() == Some(guid))
+                        || target
+                            .name
+                            .as_deref()
+                            .is_some_and(|name| taxonomy.name.as_deref() == Some(name))
                 }),
             }
         });
@@ -165,13 +184,27 @@ fn component(tool: ToolComponent<'_>, tool_name: &str, warn: &mut dyn FnMut(Stri
     }
 }
 
-fn rule(descriptor: ReportingDescriptor<'_>, tool_name: &str, warn: &mut dyn FnMut(String)) -> Rule {
+fn rule(
+    descriptor: ReportingDescriptor<'_>,
+    tool_name: &str,
+    warn: &mut dyn FnMut(String),
+) -> Rule {
     let id: Option<Arc<str>> = descriptor.id.as_deref().map(Arc::from);
     let (tags, security_severity) = match descriptor.properties {
         Some(properties) => {
-            let tags: Vec<String> = properties.tags.into_iter().flatten().map(|tag| tag.to_string()).collect();
+            let tags: Vec<String> = properties
+                .tags
+                .into_iter()
+                .flatten()
+                .map(|tag| tag.to_string())
+                .collect();
             let where_ = format!("rule `{}` of `{tool_name}`", id.as_deref().unwrap_or("?"));
-            (tags, properties.security_severity.and_then(|score| score_severity(&score, &where_, warn)))
+            (
+                tags,
+                properties
+                    .security_severity
+                    .and_then(|score| score_severity(&score, &where_, warn)),
+            )
         }
         None => (Vec::new(), None),
     };
@@ -189,7 +222,11 @@ fn rule(descriptor: ReportingDescriptor<'_>, tool_name: &str, warn: &mut dyn FnM
             .and_then(|component| component.name.as_deref())
             .is_some_and(|name| name.eq_ignore_ascii_case("cwe"));
         let cwe = target.id.as_deref().and_then(|id| {
-            cwe_from_tag(id).or_else(|| is_cwe.then(|| id.trim().parse::<u32>().ok().map(|n| format!("CWE-{n}"))).flatten())
+            cwe_from_tag(id).or_else(|| {
+                is_cwe
+                    .then(|| id.trim().parse::<u32>().ok().map(|n| format!("CWE-{n}")))
+                    .flatten()
+            })
         });
         push_unique(&mut cwes, cwe);
     }
@@ -208,7 +245,10 @@ fn rule(descriptor: ReportingDescriptor<'_>, tool_name: &str, warn: &mut dyn FnM
         .unwrap_or_default();
     Rule {
         id,
-        default_level: descriptor.default_configuration.and_then(|c| c.level).map(|level| level.to_string()),
+        default_level: descriptor
+            .default_configuration
+            .and_then(|c| c.level)
+            .map(|level| level.to_string()),
         security_severity,
         tags,
         cwes,
@@ -223,7 +263,11 @@ fn rule(descriptor: ReportingDescriptor<'_>, tool_name: &str, warn: &mut dyn FnM
 /// Maps a `security-severity` onto a severity: CVSS bands for numbers and
 /// numeric strings, the severity word for words (Semgrep writes `MEDIUM`).
 /// Anything else is reported and ignored.
-pub(super) fn score_severity(score: &Score<'_>, where_: &str, warn: &mut dyn FnMut(String)) -> Option<Severity> {
+pub(super) fn score_severity(
+    score: &Score<'_>,
+    where_: &str,
+    warn: &mut dyn FnMut(String),
+) -> Option<Severity> {
     let text = match score {
         Score::Number(number) => return Some(cvss_band(*number)),
         Score::Text(text) => text.trim(),
@@ -235,7 +279,9 @@ pub(super) fn score_severity(score: &Score<'_>, where_: &str, warn: &mut dyn FnM
     }
     let severity = Severity::from_tool_word(text);
     if severity.is_none() {
-        warn(format!("{where_}: unknown `security-severity` `{text}`: used the level instead"));
+        warn(format!(
+            "{where_}: unknown `security-severity` `{text}`: used the level instead"
+        ));
     }
     severity
 }
@@ -252,7 +298,9 @@ pub(super) fn cwe_from_tag(tag: &str) -> Option<String> {
     if !prefix.eq_ignore_ascii_case("cwe-") {
         return None;
     }
-    let digits: &str = &tag[4..tag[4..].find(|c: char| !c.is_ascii_digit()).map_or(tag.len(), |end| end + 4)];
+    let digits: &str = &tag[4..tag[4..]
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or(tag.len(), |end| end + 4)];
     let number: u32 = digits.parse().ok()?;
     Some(format!("CWE-{number}"))
 }
@@ -272,8 +320,14 @@ mod tests {
 
     #[test]
     fn cwe_tags_in_every_spelling() {
-        assert_eq!(cwe_from_tag("external/cwe/cwe-079").as_deref(), Some("CWE-79"));
-        assert_eq!(cwe_from_tag("CWE-89: Improper Neutralization").as_deref(), Some("CWE-89"));
+        assert_eq!(
+            cwe_from_tag("external/cwe/cwe-079").as_deref(),
+            Some("CWE-79")
+        );
+        assert_eq!(
+            cwe_from_tag("CWE-89: Improper Neutralization").as_deref(),
+            Some("CWE-89")
+        );
         assert_eq!(cwe_from_tag("cwe-20").as_deref(), Some("CWE-20"));
         assert_eq!(cwe_from_tag("cwe"), None);
         assert_eq!(cwe_from_tag("CWE-"), None);
@@ -286,9 +340,18 @@ mod tests {
         let mut warnings = Vec::new();
         let mut warn = |w: String| warnings.push(w);
         let text = |s: &'static str| Score::Text(super::super::model::Str(s.into()));
-        assert_eq!(score_severity(&text("7.5"), "r", &mut warn), Some(Severity::High));
-        assert_eq!(score_severity(&Score::Number(9.8), "r", &mut warn), Some(Severity::Critical));
-        assert_eq!(score_severity(&text("MEDIUM"), "r", &mut warn), Some(Severity::Medium));
+        assert_eq!(
+            score_severity(&text("7.5"), "r", &mut warn),
+            Some(Severity::High)
+        );
+        assert_eq!(
+            score_severity(&Score::Number(9.8), "r", &mut warn),
+            Some(Severity::Critical)
+        );
+        assert_eq!(
+            score_severity(&text("MEDIUM"), "r", &mut warn),
+            Some(Severity::Medium)
+        );
         assert_eq!(score_severity(&text("bogus"), "r", &mut warn), None);
         assert_eq!(warnings.len(), 1);
     }

@@ -64,7 +64,12 @@ const fn matches(word: u64, byte: u8) -> u64 {
 /// at a time (SARIF is mostly short strings and indentation, where calling
 /// out to a vectorized search per token costs more than it saves).
 #[inline(always)]
-fn find(bytes: &[u8], mut at: usize, mask: impl Fn(u64) -> u64, single: impl Fn(u8) -> bool) -> Option<usize> {
+fn find(
+    bytes: &[u8],
+    mut at: usize,
+    mask: impl Fn(u64) -> u64,
+    single: impl Fn(u8) -> bool,
+) -> Option<usize> {
     while let Some(chunk) = bytes.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
         let flagged = mask(u64::from_le_bytes(*chunk));
         if flagged != 0 {
@@ -72,7 +77,11 @@ fn find(bytes: &[u8], mut at: usize, mask: impl Fn(u64) -> u64, single: impl Fn(
         }
         at += 8;
     }
-    bytes.get(at..)?.iter().position(|&b| single(b)).map(|found| at + found)
+    bytes
+        .get(at..)?
+        .iter()
+        .position(|&b| single(b))
+        .map(|found| at + found)
 }
 
 /// The next quote or bracket: `[`/`{` and `]`/`}` differ from each other
@@ -81,14 +90,23 @@ fn find_structural(bytes: &[u8], at: usize) -> Option<usize> {
     find(
         bytes,
         at,
-        |word| matches(word, b'"') | matches(word | splat(0x20), b'{') | matches(word | splat(0x20), b'}'),
+        |word| {
+            matches(word, b'"')
+                | matches(word | splat(0x20), b'{')
+                | matches(word | splat(0x20), b'}')
+        },
         |b| matches!(b, b'"' | b'{' | b'}' | b'[' | b']'),
     )
 }
 
 /// The next quote or backslash.
 fn find_string_special(bytes: &[u8], at: usize) -> Option<usize> {
-    find(bytes, at, |word| matches(word, b'"') | matches(word, b'\\'), |b| b == b'"' || b == b'\\')
+    find(
+        bytes,
+        at,
+        |word| matches(word, b'"') | matches(word, b'\\'),
+        |b| b == b'"' || b == b'\\',
+    )
 }
 
 /// Offset of the first non-whitespace byte at or after `at`.
@@ -275,7 +293,16 @@ mod tests {
 
     #[test]
     fn truncated_and_malformed_input_is_an_error_not_a_panic() {
-        for json in [&b"{"[..], b"{\"a\"", b"{\"a\":", b"{\"a\":[1,", b"[\"\\", b"{\"a\":1,}", b"", b"{} x"] {
+        for json in [
+            &b"{"[..],
+            b"{\"a\"",
+            b"{\"a\":",
+            b"{\"a\":[1,",
+            b"[\"\\",
+            b"{\"a\":1,}",
+            b"",
+            b"{} x",
+        ] {
             let result = document(json).and_then(|span| members(json, span.start).map(|_| ()));
             assert!(result.is_err(), "{:?}", String::from_utf8_lossy(json));
         }
@@ -296,7 +323,11 @@ mod tests {
             let text = [byte; 17];
             let structural = matches!(byte, b'"' | b'{' | b'}' | b'[' | b']');
             assert_eq!(find_structural(&text, 0).is_some(), structural, "{byte:#x}");
-            assert_eq!(find_string_special(&text, 0).is_some(), byte == b'"' || byte == b'\\', "{byte:#x}");
+            assert_eq!(
+                find_string_special(&text, 0).is_some(),
+                byte == b'"' || byte == b'\\',
+                "{byte:#x}"
+            );
         }
     }
 
