@@ -55,12 +55,13 @@ pub struct Finding {
     /// one, otherwise a hash of tool, rule, path and region (see
     /// [`fingerprint`](crate::fingerprint)).
     pub fingerprint: String,
-    /// CWE ids as `CWE-79`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub cwes: Vec<String>,
+    /// CWE ids as `CWE-79`. Shared: findings of one rule carry the rule's list.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub cwes: Arc<[String]>,
     /// Free-form tags the tool attached (categories, precision, OWASP ids…).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
+    /// Shared like `cwes`.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub tags: Arc<[String]>,
     /// True when the tool itself records a suppression (SARIF `suppressions`,
     /// `# nosec` in bandit).
     #[serde(default)]
@@ -87,10 +88,14 @@ impl Finding {
             message: String::new(),
             location: None,
             fingerprint: String::new(),
-            cwes: Vec::new(),
-            tags: Vec::new(),
+            cwes: Arc::default(),
+            tags: Arc::default(),
             suppressed: false,
             baseline_state: None,
         }
     }
+}
+
+fn is_empty(list: &Arc<[String]>) -> bool {
+    list.is_empty()
 }

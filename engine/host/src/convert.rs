@@ -93,8 +93,8 @@ pub(crate) fn finding_to_wit(finding: &Finding) -> wit::Finding {
         message: finding.message.clone(),
         location: finding.location.as_ref().map(location_to_wit),
         fingerprint: finding.fingerprint.clone(),
-        cwes: finding.cwes.clone(),
-        tags: finding.tags.clone(),
+        cwes: finding.cwes.to_vec(),
+        tags: finding.tags.to_vec(),
         suppressed: finding.suppressed,
         baseline_state: finding.baseline_state.clone(),
     }

@@ -146,16 +146,15 @@ fn finding(result: &BanditResult<'_>, unknown_severities: &mut BTreeSet<String>)
         .filter(|&id| id > 0)
         .map(|id| format!("CWE-{id}"))
         .collect();
-    finding.tags = result
+    let mut tags: Vec<String> = result
         .test_name
         .iter()
         .map(|name| name.clone().into_owned())
         .collect();
     if let Some(confidence) = &result.issue_confidence {
-        finding
-            .tags
-            .push(format!("confidence:{}", confidence.to_ascii_lowercase()));
+        tags.push(format!("confidence:{}", confidence.to_ascii_lowercase()));
     }
+    finding.tags = tags.into();
     let lines = start_line.map(|start| (start, end_line.unwrap_or(start)));
     let snippet = snippet(result.code.as_deref().unwrap_or_default(), lines);
     finding.fingerprint = fingerprint::of(&[TOOL, &result.test_id, path, &snippet]);

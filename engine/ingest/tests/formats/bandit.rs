@@ -20,9 +20,9 @@ fn reads_a_report_with_cwes_and_a_versioned_tool() {
         first.message,
         "Possible hardcoded password: 'https://accounts.spotify.com/api/token'"
     );
-    assert_eq!(first.cwes, ["CWE-259"]);
+    assert_eq!(*first.cwes, ["CWE-259"]);
     assert_eq!(
-        first.tags,
+        *first.tags,
         ["hardcoded_password_string", "confidence:medium"]
     );
     let location = first.location.as_ref().unwrap();

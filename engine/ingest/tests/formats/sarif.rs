@@ -100,10 +100,10 @@ fn bandit_uses_rule_tags_for_cwes_and_snippets_for_fingerprints() {
             Some(19)
         )
     );
-    assert_eq!(first.cwes, ["CWE-78"]);
-    assert_eq!(first.tags, ["security", "external/cwe/cwe-78"]);
+    assert_eq!(*first.cwes, ["CWE-78"]);
+    assert_eq!(*first.tags, ["security", "external/cwe/cwe-78"]);
     assert!(is_sha256(&first.fingerprint));
-    assert_eq!(evidence.findings[171].cwes, ["CWE-703"]);
+    assert_eq!(*evidence.findings[171].cwes, ["CWE-703"]);
 }
 
 #[test]
@@ -156,7 +156,7 @@ fn codeql_csharp_maps_security_severity_and_hashes_partial_fingerprints() {
             Some(282)
         )
     );
-    assert_eq!(first.cwes, ["CWE-835"]);
+    assert_eq!(*first.cwes, ["CWE-835"]);
     assert!(is_sha256(&first.fingerprint));
     // 727 notifications, all of level `none`: the scan is complete.
     assert!(evidence.notices.is_empty());
@@ -173,8 +173,8 @@ fn codeql_python() {
     let first = &evidence.findings[0];
     assert_eq!(&*first.rule_id, "py/empty-except");
     assert_eq!(line(first), (Some("good/db_init.py"), Some(39), Some(39)));
-    assert_eq!(first.cwes, ["CWE-390"]);
-    assert_eq!(evidence.findings[71].cwes, ["CWE-563"]);
+    assert_eq!(*first.cwes, ["CWE-390"]);
+    assert_eq!(*evidence.findings[71].cwes, ["CWE-563"]);
 }
 
 #[test]
@@ -231,12 +231,12 @@ fn flawfinder_reads_cwe_relationships_and_tool_fingerprints() {
     let first = &evidence.findings[0];
     assert_eq!(&*first.rule_id, "FF1048");
     assert_eq!(line(first), (Some("src/tree/param.cc"), Some(29), Some(29)));
-    assert_eq!(first.cwes, ["CWE-327"]);
+    assert_eq!(*first.cwes, ["CWE-327"]);
     assert_eq!(
         first.fingerprint,
         "e6c1ad2b1d96ffc4035ed8df070600566ad240b8ded025dac30620f3fd4aa9fd"
     );
-    assert_eq!(evidence.findings[53].cwes, ["CWE-120", "CWE-20"]);
+    assert_eq!(*evidence.findings[53].cwes, ["CWE-120", "CWE-20"]);
 }
 
 #[test]
@@ -282,7 +282,7 @@ fn gitleaks_8() {
     let only = &evidence.findings[0];
     assert_eq!(&*only.rule_id, "test-rule");
     assert_eq!(line(only), (Some("auth.py"), Some(1), Some(2)));
-    assert_eq!(only.tags, ["tag1", "tag2", "tag3"]);
+    assert_eq!(*only.tags, ["tag1", "tag2", "tag3"]);
     assert!(is_sha256(&only.fingerprint));
 }
 
@@ -370,7 +370,7 @@ fn semgrep_oss_reads_severity_words() {
     ));
     let first = &evidence.findings[0];
     assert_eq!(line(first), (Some("Gruntfile.js"), Some(75), Some(75)));
-    assert_eq!(first.cwes, ["CWE-22"]);
+    assert_eq!(*first.cwes, ["CWE-22"]);
     assert!(first.fingerprint.starts_with("e5aea7d033ad2f52"));
     // Its 31 notifications are warnings: the scan is complete.
     assert!(evidence.notices.is_empty());
@@ -460,7 +460,7 @@ fn rules_resolve_by_index_id_and_extension() {
     let by_index = &findings[0];
     assert_eq!(by_index.message, "found alpha near beta ({2}) {literal}");
     assert_eq!(line(by_index), (Some("src/a.py"), Some(7), Some(7)));
-    assert_eq!(by_index.cwes, ["CWE-79"]);
+    assert_eq!(*by_index.cwes, ["CWE-79"]);
     assert_eq!(
         (by_index.severity, by_index.level.as_deref()),
         (Severity::Medium, Some("warning"))
@@ -488,10 +488,10 @@ fn rules_resolve_by_index_id_and_extension() {
         (Severity::Critical, Some("note"))
     );
     assert_eq!(
-        scored.tags,
+        *scored.tags,
         ["security", "CWE-89: SQL injection", "from-result"]
     );
-    assert_eq!(scored.cwes, ["CWE-89"]);
+    assert_eq!(*scored.cwes, ["CWE-89"]);
     assert!(
         !scored.suppressed,
         "a rejected suppression does not suppress"
@@ -511,7 +511,7 @@ fn rules_resolve_by_index_id_and_extension() {
     );
     assert!(extension.suppressed);
     assert_eq!(extension.baseline_state.as_deref(), Some("new"));
-    assert_eq!(extension.cwes, ["CWE-798"]);
+    assert_eq!(*extension.cwes, ["CWE-798"]);
 
     // Partial fingerprints are hashed with the rule and path.
     assert!(is_sha256(&findings[6].fingerprint));

@@ -103,7 +103,7 @@ fn reads_vulnerabilities_misconfigurations_and_secrets_of_one_report() {
         finding.message,
         "Specify at least 1 USER command in Dockerfile with non-root user as argument"
     );
-    assert_eq!(finding.tags, ["Dockerfile Security Check"]);
+    assert_eq!(*finding.tags, ["Dockerfile Security Check"]);
     let location = finding.location.as_ref().unwrap();
     assert_eq!((&*location.path, location.start_line), ("Dockerfile", None));
     assert!(!finding.suppressed);
@@ -151,7 +151,7 @@ fn reads_helm_misconfigurations_with_cause_lines() {
         (&*location.path, location.start_line, location.end_line),
         ("templates/deployment.yaml", Some(28), Some(57))
     );
-    assert_eq!(first.tags, ["Helm Security Check"]);
+    assert_eq!(*first.tags, ["Helm Security Check"]);
     // KSV-0117 has no lines.
     assert_eq!(
         evidence.findings[4].location.as_ref().unwrap().start_line,

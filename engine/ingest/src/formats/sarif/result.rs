@@ -110,25 +110,29 @@ pub(super) fn finding(
     let message = message_text(result.message.as_ref(), rule);
     let location = location(context, &result, interner)?;
 
-    let mut tags: Vec<String> = rule.map(|rule| rule.tags.clone()).unwrap_or_default();
-    for tag in properties
+    // Most results add nothing to their rule's tags and CWEs: share the
+    // rule's lists then, instead of copying them into every finding.
+    let result_tags = properties
         .and_then(|p| p.tags.as_ref())
-        .into_iter()
-        .flatten()
-    {
-        push_unique(&mut tags, Some(tag.to_string()));
-    }
-    let mut cwes: Vec<String> = rule.map(|rule| rule.cwes.clone()).unwrap_or_default();
-    for tag in properties
-        .and_then(|p| p.tags.as_ref())
-        .into_iter()
-        .flatten()
-    {
-        push_unique(&mut cwes, cwe_from_tag(tag));
-    }
-    for taxon in result.taxa.iter().flatten() {
-        push_unique(&mut cwes, context.cwe_of(taxon));
-    }
+        .filter(|t| !t.is_empty());
+    let result_taxa = result.taxa.as_ref().filter(|t| !t.is_empty());
+    let (tags, cwes): (Arc<[String]>, Arc<[String]>) = match (result_tags, result_taxa) {
+        (None, None) => rule.map_or_else(Default::default, |rule| {
+            (rule.tags.clone(), rule.cwes.clone())
+        }),
+        _ => {
+            let mut tags: Vec<String> = rule.map(|rule| rule.tags.to_vec()).unwrap_or_default();
+            let mut cwes: Vec<String> = rule.map(|rule| rule.cwes.to_vec()).unwrap_or_default();
+            for tag in result_tags.into_iter().flatten() {
+                push_unique(&mut tags, Some(tag.to_string()));
+                push_unique(&mut cwes, cwe_from_tag(tag));
+            }
+            for taxon in result_taxa.into_iter().flatten() {
+                push_unique(&mut cwes, context.cwe_of(taxon));
+            }
+            (tags.into(), cwes.into())
+        }
+    };
 
     let fingerprint = fingerprint_of(context, &result, &rule_id, location.as_ref());
     let suppressed = result.suppressions.iter().flatten().any(|suppression| {

@@ -16,9 +16,9 @@ pub(super) struct Rule {
     /// `properties.security-severity`, mapped.
     pub security_severity: Option<Severity>,
     /// `properties.tags`.
-    pub tags: Vec<String>,
+    pub tags: Arc<[String]>,
     /// CWE ids from tags and relationships.
-    pub cwes: Vec<String>,
+    pub cwes: Arc<[String]>,
     /// `messageStrings`: id and text (or markdown).
     pub message_strings: Vec<(String, String)>,
     /// `shortDescription.text`.
@@ -250,8 +250,8 @@ fn rule(
             .and_then(|c| c.level)
             .map(|level| level.to_string()),
         security_severity,
-        tags,
-        cwes,
+        tags: tags.into(),
+        cwes: cwes.into(),
         message_strings,
         short_description: descriptor
             .short_description
