@@ -1,24 +1,10 @@
 //! Tests of the `clover` format: PHPUnit and istanbul corpus files checked
 //! against their raw `<line>` elements, and Clover's own condition counts.
 
-use crate::support::{corpus, fixture, ingest_as, try_ingest_forced};
-use verdict_evidence::CoverageTotals;
-
-fn totals(files: u64, lines: (u64, u64), branches: (u64, u64)) -> CoverageTotals {
-    CoverageTotals {
-        files,
-        lines_total: lines.0,
-        lines_covered: lines.1,
-        branches_total: branches.0,
-        branches_covered: branches.1,
-    }
-}
+use crate::support::{corpus, fixture, ingest_as, totals};
 
 fn error_of(path: &str) -> String {
-    match try_ingest_forced(fixture(path), "clover") {
-        Ok(_) => panic!("`{path}` was accepted"),
-        Err(error) => error.to_string(),
-    }
+    crate::support::error_of(fixture(path), "clover")
 }
 
 #[test]

@@ -1,18 +1,8 @@
 //! Tests of the `cobertura` format: corpus totals checked against the raw
 //! files, line de-duplication, and the XML guard shared by the XML formats.
 
-use crate::support::{corpus, fixture, ingest_as, try_ingest_forced};
-use verdict_evidence::{CoverageTotals, FileCoverage, NoticeKind};
-
-fn totals(files: u64, lines: (u64, u64), branches: (u64, u64)) -> CoverageTotals {
-    CoverageTotals {
-        files,
-        lines_total: lines.0,
-        lines_covered: lines.1,
-        branches_total: branches.0,
-        branches_covered: branches.1,
-    }
-}
+use crate::support::{corpus, fixture, ingest_as, totals};
+use verdict_evidence::{FileCoverage, NoticeKind};
 
 fn file<'a>(coverage: &'a [FileCoverage], path: &str) -> &'a FileCoverage {
     coverage
@@ -23,10 +13,7 @@ fn file<'a>(coverage: &'a [FileCoverage], path: &str) -> &'a FileCoverage {
 
 /// The error message of a bad input, forced to `format`.
 fn error_of(path: &str, format: &str) -> String {
-    match try_ingest_forced(fixture(path), format) {
-        Ok(_) => panic!("`{path}` was accepted"),
-        Err(error) => error.to_string(),
-    }
+    crate::support::error_of(fixture(path), format)
 }
 
 #[test]

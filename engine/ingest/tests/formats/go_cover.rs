@@ -2,24 +2,15 @@
 //! expansion of every block to its lines, merging of repeated blocks, and
 //! errors that name the line and field.
 
-use crate::support::{corpus, fixture, ingest_as, try_ingest_forced};
-use verdict_evidence::CoverageTotals;
+use crate::support::{corpus, fixture, ingest_as, totals};
 
-fn totals(files: u64, lines: (u64, u64)) -> CoverageTotals {
-    CoverageTotals {
-        files,
-        lines_total: lines.0,
-        lines_covered: lines.1,
-        branches_total: 0,
-        branches_covered: 0,
-    }
+/// Go coverprofiles have no branches.
+fn line_totals(files: u64, lines: (u64, u64)) -> verdict_evidence::CoverageTotals {
+    totals(files, lines, (0, 0))
 }
 
 fn error_of(path: &str) -> String {
-    match try_ingest_forced(fixture(path), "go-cover") {
-        Ok(_) => panic!("`{path}` was accepted"),
-        Err(error) => error.to_string(),
-    }
+    crate::support::error_of(fixture(path), "go-cover")
 }
 
 #[test]
@@ -30,7 +21,7 @@ fn lefthook_profile_keeps_its_odd_first_module_path() {
         corpus("coverage/go-coverprofile-set-lefthook.out"),
         "go-cover",
     );
-    assert_eq!(evidence.coverage_totals(), totals(28, (1924, 872)));
+    assert_eq!(evidence.coverage_totals(), line_totals(28, (1924, 872)));
     let first = &evidence.coverage[0];
     assert_eq!(
         first.path,
@@ -47,7 +38,7 @@ fn lefthook_profile_keeps_its_odd_first_module_path() {
 fn large_profile_totals() {
     // 3947 blocks over 118 files.
     let evidence = ingest_as(corpus("coverage/go-coverprofile-set-large.out"), "go-cover");
-    assert_eq!(evidence.coverage_totals(), totals(118, (11617, 8776)));
+    assert_eq!(evidence.coverage_totals(), line_totals(118, (11617, 8776)));
     let client = &evidence.coverage[0];
     assert_eq!(
         client.path,
@@ -66,7 +57,7 @@ fn repeated_blocks_merge_and_count_if_any_copy_ran() {
         fixture("go-cover/synthetic-repeated-blocks.out"),
         "go-cover",
     );
-    assert_eq!(evidence.coverage_totals(), totals(2, (6, 3)));
+    assert_eq!(evidence.coverage_totals(), line_totals(2, (6, 3)));
     assert_eq!(evidence.coverage[0].path, "example.com/m/a.go");
     assert_eq!(evidence.coverage[0].uncovered_lines, [6, 7]);
     assert_eq!(evidence.coverage[1].uncovered_lines, [1]);

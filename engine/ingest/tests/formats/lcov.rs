@@ -2,24 +2,10 @@
 //! and `BRDA` lines (and each record's own `LF`/`LH`/`BRF`/`BRH`), merging of
 //! repeated lines and records, and errors that name the line.
 
-use crate::support::{corpus, fixture, ingest_as, try_ingest_forced};
-use verdict_evidence::CoverageTotals;
-
-fn totals(files: u64, lines: (u64, u64), branches: (u64, u64)) -> CoverageTotals {
-    CoverageTotals {
-        files,
-        lines_total: lines.0,
-        lines_covered: lines.1,
-        branches_total: branches.0,
-        branches_covered: branches.1,
-    }
-}
+use crate::support::{corpus, fixture, ingest_as, totals};
 
 fn error_of(path: &str) -> String {
-    match try_ingest_forced(fixture(path), "lcov") {
-        Ok(_) => panic!("`{path}` was accepted"),
-        Err(error) => error.to_string(),
-    }
+    crate::support::error_of(fixture(path), "lcov")
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Tests of the `sarif` format: every corpus file with counts checked against
 //! the raw JSON, the reference and severity rules on a fixture, hostile input.
 
-use crate::support::{by_severity, corpus, counts, fixture, ingest_as, try_ingest_forced};
+use crate::support::{by_severity, corpus, counts, fixture, ingest_as};
 use verdict_evidence::{Evidence, Finding, NoticeKind, Severity};
 
 /// What one corpus file must yield.
@@ -519,10 +519,7 @@ fn rules_resolve_by_index_id_and_extension() {
 }
 
 fn error_of(name: &str) -> String {
-    match try_ingest_forced(fixture(name), "sarif") {
-        Ok(_) => panic!("{name}: expected an error"),
-        Err(error) => error.to_string(),
-    }
+    crate::support::error_of(fixture(name), "sarif")
 }
 
 #[test]

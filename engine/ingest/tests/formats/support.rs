@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use verdict_evidence::{Evidence, Severity};
+use verdict_evidence::{CoverageTotals, Evidence, Severity};
 use verdict_ingest::{IngestError, Options, find_format, ingest_file};
 
 /// The repository root.
@@ -57,4 +57,23 @@ pub fn by_severity(
 /// Builds the expected map for [`by_severity`] from pairs.
 pub fn counts(pairs: &[(&'static str, usize)]) -> BTreeMap<&'static str, usize> {
     pairs.iter().copied().filter(|(_, n)| *n > 0).collect()
+}
+
+/// The error message of forcing `format` on a file that must be rejected.
+pub fn error_of(path: PathBuf, format: &str) -> String {
+    match try_ingest_forced(path.clone(), format) {
+        Ok(_) => panic!("`{}` was accepted as {format}", path.display()),
+        Err(error) => error.to_string(),
+    }
+}
+
+/// Coverage totals from `(total, covered)` pairs of lines and branches.
+pub fn totals(files: u64, lines: (u64, u64), branches: (u64, u64)) -> CoverageTotals {
+    CoverageTotals {
+        files,
+        lines_total: lines.0,
+        lines_covered: lines.1,
+        branches_total: branches.0,
+        branches_covered: branches.1,
+    }
 }
