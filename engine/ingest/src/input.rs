@@ -134,13 +134,41 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 
 fn parse_job(job: &Job, options: &Options) -> Result<Option<Evidence>, IngestError> {
     let bytes = fs_err::read(&job.path)?;
-    let sha256 = fingerprint::sha256_hex(&bytes);
+    // The digest is only needed at the end: compute it on another core while
+    // this one detects and parses (a large SARIF log spends as long hashing
+    // as scanning).
+    let (sha256, parsed) = rayon::join(
+        || fingerprint::sha256_hex(&bytes),
+        || parse_content(job, &bytes, options),
+    );
+    let Some((format, output)) = parsed? else {
+        return Ok(None);
+    };
+    let mut evidence = output.evidence;
+    evidence.sources = vec![Source {
+        path: job.path.display().to_string(),
+        format: format.id.to_owned(),
+        sha256,
+        tool: output.tool,
+        records: 0,
+    }];
+    evidence.sources[0].records = evidence.record_count();
+    Ok(Some(evidence))
+}
+
+/// Detects (or takes the forced) format and parses; `None` for a walked
+/// file no format recognizes.
+fn parse_content(
+    job: &Job,
+    bytes: &[u8],
+    options: &Options,
+) -> Result<Option<(&'static Format, Output)>, IngestError> {
     let invalid = |format: &'static Format, error: FormatError| IngestError::Invalid {
         path: job.path.clone(),
         format: format.id,
         error,
     };
-    let content = strip_bom(&bytes);
+    let content = strip_bom(bytes);
     let sniff = Sniff::new(&job.path, content);
     let format = match job.format {
         Some(format) => format,
@@ -157,7 +185,7 @@ fn parse_job(job: &Job, options: &Options) -> Result<Option<Evidence>, IngestErr
             }
         },
     };
-    check_encoding(&bytes).map_err(|error| invalid(format, error))?;
+    check_encoding(bytes).map_err(|error| invalid(format, error))?;
     let mut output = Output::default();
     let parse_input = formats::ParseInput {
         path: &job.path,
@@ -165,16 +193,7 @@ fn parse_job(job: &Job, options: &Options) -> Result<Option<Evidence>, IngestErr
         options,
     };
     (format.parse)(&parse_input, &mut output).map_err(|error| invalid(format, error))?;
-    let mut evidence = output.evidence;
-    evidence.sources = vec![Source {
-        path: job.path.display().to_string(),
-        format: format.id.to_owned(),
-        sha256,
-        tool: output.tool,
-        records: 0,
-    }];
-    evidence.sources[0].records = evidence.record_count();
-    Ok(Some(evidence))
+    Ok(Some((format, output)))
 }
 
 fn strip_bom(bytes: &[u8]) -> &[u8] {
