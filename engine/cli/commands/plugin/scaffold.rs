@@ -41,6 +41,7 @@ const SDK: &[Embedded] = embed![
     "verdict-policy-sdk/src/testing.rs" <= "plugins/sdk/src/testing.rs",
     "verdict-policy-sdk/src/types.rs" <= "plugins/sdk/src/types.rs",
     "wit/verdict.wit" <= "plugins/wit/verdict.wit",
+    "wit/README.md" <= "plugins/wit/README.md",
 ];
 
 pub fn new(path: &Path, name: Option<&str>) -> anyhow::Result<ExitStatus> {
