@@ -212,3 +212,56 @@ fn the_config_docs_show_the_gate_the_tests_run() {
         "docs/config.md must embed policies/python-service.toml verbatim"
     );
 }
+
+#[test]
+fn repo_tags_at_head_join_the_context() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&repo)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "A")
+            .env("GIT_AUTHOR_EMAIL", "a@example.com")
+            .env("GIT_COMMITTER_NAME", "A")
+            .env("GIT_COMMITTER_EMAIL", "a@example.com")
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    fs_err::create_dir_all(&repo).unwrap();
+    git(&["init", "-q", "-b", "main"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "first"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "second"]);
+    git(&["tag", "qa-passed-1.4.2"]);
+    let (_gate_dir, config) = gate(&format!(
+        "inputs = [\"{}\"]\n[[policy]]\nid = \"vulns\"\nplugin = \"builtin:vulnerabilities\"\n",
+        corpus()
+            .join("cargo-audit/cargo-audit-no-findings.json")
+            .display()
+    ));
+    let out = run(verdict()
+        .args([
+            "check", "--now", NOW, "--format", "json", "--base", "HEAD~1", "--repo",
+        ])
+        .arg(&repo)
+        .arg("--config")
+        .arg(&config));
+    assert_eq!(out.code, 0, "{out:?}");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        json["context"]["tags"],
+        serde_json::json!(["qa-passed-1.4.2"])
+    );
+    let out = run(verdict()
+        .args(["check", "--now", NOW, "--base", "no-such-rev", "--repo"])
+        .arg(&repo)
+        .arg("--config")
+        .arg(&config));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("cannot resolve revision `no-such-rev`"),
+        "{out:?}"
+    );
+}
