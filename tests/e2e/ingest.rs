@@ -183,3 +183,32 @@ fn unknown_forced_format_is_a_usage_error() {
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("unknown format `nope`"), "{out:?}");
 }
+
+/// `fixtures/corpus` is a copy of the shared corpus, made so that the tests
+/// do not depend on where the repository is checked out. Where the shared
+/// corpus is present, the copy must be identical to it, file for file.
+#[test]
+fn corpus_copy_is_byte_exact() {
+    let shared = root().join("../shared/corpus");
+    if !shared.is_dir() {
+        return;
+    }
+    let relative = |base: &std::path::Path| {
+        let mut files: Vec<_> = walkdir(base)
+            .into_iter()
+            .map(|path| path.strip_prefix(base).unwrap().to_path_buf())
+            .collect();
+        files.sort();
+        files
+    };
+    let files = relative(&shared);
+    assert_eq!(relative(&corpus()), files);
+    for file in files {
+        let copy = fs_err::read(corpus().join(&file)).unwrap();
+        assert!(
+            copy == fs_err::read(shared.join(&file)).unwrap(),
+            "`{}` differs",
+            file.display()
+        );
+    }
+}

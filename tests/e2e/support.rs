@@ -8,9 +8,11 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The shared scanner corpus (`../shared/corpus`, never edited).
+/// The scanner corpus: `fixtures/corpus`, a byte-exact copy of the shared
+/// corpus (`../shared/corpus`), so that tests run wherever the repository is
+/// checked out. Never edited; `corpus_copy_is_byte_exact` keeps it so.
 pub fn corpus() -> PathBuf {
-    root().join("../shared/corpus")
+    root().join("fixtures/corpus")
 }
 
 /// A `verdict` command with a private plugin cache under `target/`, run

@@ -1,6 +1,7 @@
 //! Parser tests, one module per format, with hand-checked counts on real files.
 //!
-//! Inputs are the shared scanner corpus (`../shared/corpus`, never edited)
+//! Inputs are the scanner corpus (`fixtures/corpus`, a byte-exact copy of
+//! `../shared/corpus`; never edited)
 //! and the project's own `fixtures/<format-id>/`.
 
 mod support;

@@ -10,9 +10,11 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// A file of the shared corpus, e.g. `corpus("sarif/eslint-8.56.0.sarif")`.
+/// A file of the scanner corpus, e.g. `corpus("sarif/eslint-8.56.0.sarif")`:
+/// `fixtures/corpus`, a byte-exact copy of the shared corpus that the e2e
+/// tests keep identical to `../shared/corpus` wherever that exists.
 pub fn corpus(relative: &str) -> PathBuf {
-    root().join("../shared/corpus").join(relative)
+    root().join("fixtures/corpus").join(relative)
 }
 
 /// A file of this repository's fixtures, e.g. `fixture("junit/pytest-basic.xml")`.
