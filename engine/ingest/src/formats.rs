@@ -31,6 +31,7 @@ mod osv_scanner;
 mod pip_audit;
 mod safety;
 mod sarif;
+mod severity_words;
 mod spdx;
 mod trivy;
 mod trufflehog;

@@ -11,12 +11,12 @@
 
 use crate::error::FormatError;
 use crate::formats::generic::utf8_error;
+use crate::formats::severity_words::SeverityWords;
 use crate::formats::{Output, ParseInput};
 use crate::sniff::{Shape, Sniff};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 use verdict_evidence::{Finding, Location, Notice, NoticeKind, Severity, fingerprint};
 
 const TOOL: &str = "bandit";
@@ -35,11 +35,9 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
     let text = std::str::from_utf8(input.bytes).map_err(|e| utf8_error(input.bytes, &e))?;
     let report: Report<'_> = serde_json::from_str(text).map_err(|e| FormatError::json(&e))?;
     let evidence = &mut output.evidence;
-    let mut unknown_severities = BTreeSet::new();
+    let mut severities = SeverityWords::new("bandit");
     for result in &report.results {
-        evidence
-            .findings
-            .push(finding(result, &mut unknown_severities));
+        evidence.findings.push(finding(result, &mut severities));
     }
     for error in &report.errors {
         let reason = error.reason.as_deref().map(one_line).unwrap_or_default();
@@ -49,13 +47,7 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
             message: format!("bandit could not scan `{}`: {reason}", error.filename),
         });
     }
-    evidence
-        .notices
-        .extend(unknown_severities.into_iter().map(|word| Notice {
-            source: 0,
-            kind: NoticeKind::Warning,
-            message: format!("unknown bandit severity `{word}`: treated as high"),
-        }));
+    severities.finish(evidence);
     let version = report
         .results
         .iter()
@@ -114,7 +106,7 @@ struct Cwe {
     id: Option<u32>,
 }
 
-fn finding(result: &BanditResult<'_>, unknown_severities: &mut BTreeSet<String>) -> Finding {
+fn finding(result: &BanditResult<'_>, severities: &mut SeverityWords) -> Finding {
     let path = result.filename.as_ref();
     let start_line = result
         .line_number
@@ -131,10 +123,7 @@ fn finding(result: &BanditResult<'_>, unknown_severities: &mut BTreeSet<String>)
     finding.severity = if word.eq_ignore_ascii_case("undefined") {
         Severity::Info
     } else {
-        Severity::from_tool_word(word).unwrap_or_else(|| {
-            unknown_severities.insert(word.to_owned());
-            Severity::High
-        })
+        severities.map(Some(word))
     };
     finding.level = Some(word.to_owned());
     finding.message = result.issue_text.clone().into_owned();

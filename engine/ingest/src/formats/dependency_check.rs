@@ -17,12 +17,12 @@
 
 use crate::error::FormatError;
 use crate::formats::generic::utf8_error;
+use crate::formats::severity_words::SeverityWords;
 use crate::formats::{Output, ParseInput};
 use crate::sniff::{Shape, Sniff};
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::BTreeSet;
-use verdict_evidence::{Evidence, Notice, NoticeKind, Severity, Vulnerability, cvss_band};
+use verdict_evidence::{Notice, NoticeKind, Vulnerability, cvss_band};
 
 const TOOL: &str = "dependency-check";
 
@@ -42,14 +42,12 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
         None => TOOL.to_owned(),
     });
     let evidence = &mut output.evidence;
-    let mut unknown_severities = BTreeSet::new();
+    let mut severities = SeverityWords::new("dependency-check");
     for dependency in &report.dependencies {
         for record in dependency.vulnerabilities.iter().flatten() {
-            evidence.vulnerabilities.push(vulnerability(
-                dependency,
-                record,
-                &mut unknown_severities,
-            ));
+            evidence
+                .vulnerabilities
+                .push(vulnerability(dependency, record, &mut severities));
         }
     }
     for analysis in scan_info.analysis_exceptions.iter().flatten() {
@@ -65,7 +63,7 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
             message: format!("dependency-check analysis failed: {message}"),
         });
     }
-    warn_unknown(unknown_severities, evidence);
+    severities.finish(evidence);
     Ok(())
 }
 
@@ -148,7 +146,7 @@ struct Cvss<'a> {
 fn vulnerability(
     dependency: &Dependency<'_>,
     record: &DcVulnerability<'_>,
-    unknown: &mut BTreeSet<String>,
+    severities: &mut SeverityWords,
 ) -> Vulnerability {
     let purl = dependency
         .packages
@@ -171,11 +169,7 @@ fn vulnerability(
         .chain(record.severity.as_deref());
     let mut severity = None;
     for word in words {
-        let mapped = Severity::from_tool_word(word).unwrap_or_else(|| {
-            unknown.insert(word.to_owned());
-            Severity::High
-        });
-        severity = severity.max(Some(mapped));
+        severity = severity.max(Some(severities.map(Some(word))));
     }
     vulnerability.cvss_score = ratings
         .iter()
@@ -185,24 +179,11 @@ fn vulnerability(
     vulnerability.severity = match (severity, vulnerability.cvss_score) {
         (Some(severity), _) => severity,
         (None, Some(score)) => cvss_band(score),
-        (None, None) => {
-            unknown.insert("(missing)".to_owned());
-            Severity::High
-        }
+        (None, None) => severities.map(None),
     };
     vulnerability.title = record.description.as_deref().and_then(title);
     vulnerability.target = dependency.file_path.as_deref().map(str::to_owned);
     vulnerability.with_fingerprint()
-}
-
-fn warn_unknown(unknown: BTreeSet<String>, evidence: &mut Evidence) {
-    evidence
-        .notices
-        .extend(unknown.into_iter().map(|word| Notice {
-            source: 0,
-            kind: NoticeKind::Warning,
-            message: format!("unknown dependency-check severity `{word}`: treated as high"),
-        }));
 }
 
 /// What a package URL says about the package.

@@ -22,6 +22,7 @@
 
 use crate::error::FormatError;
 use crate::formats::generic::utf8_error;
+use crate::formats::severity_words::SeverityWords;
 use crate::formats::{Output, ParseInput};
 use crate::sniff::{Shape, Sniff};
 use serde::Deserialize;
@@ -30,7 +31,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::marker::PhantomData;
-use verdict_evidence::{Evidence, Notice, NoticeKind, Severity, Vulnerability};
+use verdict_evidence::{Evidence, Notice, NoticeKind, Vulnerability};
 
 const TOOL: &str = "npm-audit";
 const ECOSYSTEM: &str = "npm";
@@ -65,7 +66,7 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
         });
         return Ok(());
     }
-    let mut severities = Severities::default();
+    let mut severities = SeverityWords::new("npm audit");
     let evidence = &mut output.evidence;
     match (
         report.audit_report_version,
@@ -199,7 +200,7 @@ struct Npm6Finding<'a> {
 fn npm7_entry(
     name: &str,
     entry: &Entry<'_>,
-    severities: &mut Severities,
+    severities: &mut SeverityWords,
     evidence: &mut Evidence,
 ) -> Result<(), FormatError> {
     let fixed_versions: Vec<String> = match &entry.fix_available {
@@ -238,7 +239,7 @@ fn npm7_entry(
 
 fn npm6_advisory(
     advisory: &Npm6Advisory<'_>,
-    severities: &mut Severities,
+    severities: &mut SeverityWords,
     evidence: &mut Evidence,
 ) {
     let npm_id = format!("npm:{}", advisory.id);
@@ -300,31 +301,6 @@ fn ghsa_of(url: &str) -> Option<&str> {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Maps severity words, remembering unknown ones (read as high).
-#[derive(Default)]
-struct Severities {
-    unknown: BTreeSet<String>,
-}
-
-impl Severities {
-    fn map(&mut self, word: Option<&str>) -> Severity {
-        word.and_then(Severity::from_tool_word).unwrap_or_else(|| {
-            self.unknown.insert(word.unwrap_or("(missing)").to_owned());
-            Severity::High
-        })
-    }
-
-    fn finish(self, evidence: &mut Evidence) {
-        evidence
-            .notices
-            .extend(self.unknown.into_iter().map(|word| Notice {
-                source: 0,
-                kind: NoticeKind::Warning,
-                message: format!("unknown npm audit severity `{word}`: treated as high"),
-            }));
-    }
 }
 
 /// A JSON object read as (key, value) pairs in file order.

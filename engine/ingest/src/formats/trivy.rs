@@ -21,6 +21,7 @@
 
 use crate::error::FormatError;
 use crate::formats::generic::utf8_error;
+use crate::formats::severity_words::SeverityWords;
 use crate::formats::{Output, ParseInput};
 use crate::sniff::{Shape, Sniff};
 use serde::Deserialize;
@@ -48,7 +49,7 @@ pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
     // Validated up front: serde_json does not check strings it skips.
     let text = std::str::from_utf8(input.bytes).map_err(|e| utf8_error(input.bytes, &e))?;
-    let mut parser = Parser::default();
+    let mut parser = Parser::new();
     let results = if Sniff::new(input.path, input.bytes).shape == Shape::JsonArray {
         output.tool = Some(TOOL.to_owned());
         serde_json::from_str::<Vec<TrivyResult<'_>>>(text).map_err(|e| FormatError::json(&e))?
@@ -213,9 +214,8 @@ struct Identifier<'a> {
     purl: Option<Cow<'a, str>>,
 }
 
-#[derive(Default)]
 struct Parser {
-    unknown_severities: BTreeSet<String>,
+    severities: SeverityWords,
     unknown_statuses: BTreeSet<String>,
     warnings: Vec<String>,
 }
@@ -383,16 +383,17 @@ impl Parser {
         Ok(Some(finding))
     }
 
+    fn new() -> Parser {
+        Parser {
+            severities: SeverityWords::new("trivy"),
+            unknown_statuses: BTreeSet::new(),
+            warnings: Vec::new(),
+        }
+    }
+
     /// Maps a severity word; unknown or missing words become high (see the module docs).
     fn severity(&mut self, word: Option<&str>) -> Severity {
-        match word.and_then(Severity::from_tool_word) {
-            Some(severity) => severity,
-            None => {
-                self.unknown_severities
-                    .insert(word.unwrap_or("(missing)").to_owned());
-                Severity::High
-            }
-        }
+        self.severities.map(word)
     }
 
     fn finish(self, evidence: &mut Evidence) {
@@ -404,11 +405,7 @@ impl Parser {
         evidence
             .notices
             .extend(self.warnings.into_iter().map(warning));
-        evidence.notices.extend(
-            self.unknown_severities
-                .into_iter()
-                .map(|word| warning(format!("unknown trivy severity `{word}`: treated as high"))),
-        );
+        self.severities.finish(evidence);
         evidence
             .notices
             .extend(self.unknown_statuses.into_iter().map(|status| {
