@@ -40,8 +40,14 @@ pub(crate) fn render(verdict: &Verdict) -> String {
         .map(|p| p.id.len())
         .max()
         .unwrap_or(0);
+    let plugin_width = verdict
+        .policies
+        .iter()
+        .map(|p| p.plugin.len())
+        .max()
+        .unwrap_or(0);
     for policy in &verdict.policies {
-        render_policy(&mut out, policy, id_width);
+        render_policy(&mut out, policy, id_width, plugin_width);
     }
     out.push('\n');
     let mut formats: Vec<(&str, usize)> = Vec::new();
@@ -75,7 +81,7 @@ pub(crate) fn render(verdict: &Verdict) -> String {
     out
 }
 
-fn render_policy(out: &mut String, policy: &PolicyReport, id_width: usize) {
+fn render_policy(out: &mut String, policy: &PolicyReport, id_width: usize, plugin_width: usize) {
     let marker = match policy.decision {
         Decision::Pass => "ok   ",
         Decision::Warn => "WARN ",
@@ -93,18 +99,13 @@ fn render_policy(out: &mut String, policy: &PolicyReport, id_width: usize) {
             plural(policy.violations.len() as u64, "violation", "violations")
         ),
     };
-    let _ = writeln!(
-        out,
-        "  {marker}  {:id_width$}  {:<8}  {}{}",
+    let line = format!(
+        "  {marker}  {:id_width$}  {:<8}  {:plugin_width$}  {detail}",
         policy.id,
         policy.enforcement.as_str(),
         policy.plugin,
-        if detail.is_empty() {
-            String::new()
-        } else {
-            format!("  {detail}")
-        },
     );
+    let _ = writeln!(out, "{}", line.trim_end());
     for violation in policy.violations.iter().take(VIOLATIONS_SHOWN) {
         let place = violation
             .location
