@@ -265,3 +265,31 @@ fn repo_tags_at_head_join_the_context() {
         "{out:?}"
     );
 }
+
+/// Every example in `docs/policies/` is a gate `verdict check` accepts: the
+/// file parses and each `config` passes its plugin's schema.
+#[test]
+fn the_policy_docs_examples_are_valid_gates() {
+    let mut checked = 0;
+    for entry in fs_err::read_dir(root().join("docs/policies")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs_err::read_to_string(&path).unwrap();
+        let Some(start) = text.find("```toml\n") else {
+            continue;
+        };
+        let example = &text[start + 8..];
+        let example = &example[..example.find("```").unwrap()];
+        let (_dir, config) = gate(&format!(
+            "inputs = [\"{}\"]\n{example}",
+            corpus()
+                .join("cargo-audit/cargo-audit-no-findings.json")
+                .display()
+        ));
+        let out = run(verdict()
+            .args(["check", "--now", NOW, "--config"])
+            .arg(&config));
+        assert_ne!(out.code, 2, "{}: {out:?}", path.display());
+        checked += 1;
+    }
+    assert_eq!(checked, 4);
+}
