@@ -13,6 +13,11 @@ use std::time::{Duration, Instant};
 use verdict_ingest::formats::{Output, ParseInput};
 use verdict_ingest::{FORMATS, Options, find_format, ingest_file};
 
+/// The allocator the `verdict` binary ships with, so the figure is the one
+/// users get.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let megabytes: usize = std::env::var("SARIF_BENCH_MB")
         .ok()
