@@ -4,8 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
-use verdict_ingest::formats::{Output, ParseInput, detect};
-use verdict_ingest::{FORMATS, Options, Sniff};
+use verdict_ingest::formats::detect;
+use verdict_ingest::{Options, Sniff, find_format, parse_bytes};
 
 /// The format ids this target drives (every id must exist in `FORMATS`).
 const IDS: &[&str] = &[
@@ -29,17 +29,8 @@ const IDS: &[&str] = &[
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("input.json");
     let _ = detect(&Sniff::new(path, data));
-    let options = Options::default();
     for id in IDS {
-        let format = FORMATS
-            .iter()
-            .find(|format| format.id == *id)
-            .expect("format ids in IDS exist");
-        let input = ParseInput {
-            path,
-            bytes: data,
-            options: &options,
-        };
-        let _ = (format.parse)(&input, &mut Output::default());
+        let format = find_format(id).expect("format ids in IDS exist");
+        let _ = parse_bytes(format, path, data, &Options::default());
     }
 });

@@ -91,6 +91,26 @@ pub fn ingest_file(
     parse_job(&job, options).map(Option::unwrap_or_default)
 }
 
+/// Parses bytes already in memory with one format, as [`ingest`] does after
+/// reading a file (BOM removed, encoding checked), without the `sources`
+/// record. For fuzzing and benchmarks.
+pub fn parse_bytes(
+    format: &Format,
+    path: &Path,
+    bytes: &[u8],
+    options: &Options,
+) -> Result<Output, FormatError> {
+    check_encoding(bytes)?;
+    let mut output = Output::default();
+    let input = formats::ParseInput {
+        path,
+        bytes: strip_bom(bytes),
+        options,
+    };
+    (format.parse)(&input, &mut output)?;
+    Ok(output)
+}
+
 fn expand(inputs: &[Input]) -> Result<Vec<Job>, IngestError> {
     let mut jobs = Vec::new();
     for input in inputs {

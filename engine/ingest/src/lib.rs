@@ -23,6 +23,6 @@ mod sniff;
 
 pub use error::{FormatError, IngestError};
 pub use formats::{FORMATS, Family, Format, Output, find as find_format};
-pub use input::{Input, Options, ingest, ingest_file};
+pub use input::{Input, Options, ingest, ingest_file, parse_bytes};
 pub use sniff::{Shape, Sniff};
 pub use verdict_evidence::Evidence;
