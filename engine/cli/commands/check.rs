@@ -10,6 +10,12 @@ use verdict_ingest::Options;
 use verdict_report::{OutputFormat, render};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
+    if !args.config.exists() {
+        anyhow::bail!(
+            "no gate configuration at `{}` (hint: pass `--config FILE`; `policies/` has ready gates to copy)",
+            args.config.display()
+        );
+    }
     let config = match verdict_gate::load(&args.config, &gate::builtin_names()) {
         Ok(config) => config,
         Err(error) => return Ok(config_error(&error)),
