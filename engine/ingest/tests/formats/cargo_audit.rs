@@ -1,14 +1,8 @@
 //! Tests of the `cargo-audit` format: counts checked by hand against the corpus files.
 
-use crate::support::{by_severity, corpus, counts, fixture, ingest_as, try_ingest_forced};
-use verdict_evidence::Vulnerability;
-
-fn find<'a>(records: &'a [Vulnerability], id: &str, package: &str) -> &'a Vulnerability {
-    records
-        .iter()
-        .find(|v| v.id == id && v.package == package)
-        .unwrap_or_else(|| panic!("no `{id}` for `{package}`"))
-}
+use crate::support::{
+    by_severity, corpus, counts, fixture, ingest_as, try_ingest_forced, vulnerability_of as find,
+};
 
 #[test]
 fn reads_2021_report_with_vulnerabilities_and_warnings() {

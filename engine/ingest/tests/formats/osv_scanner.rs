@@ -5,15 +5,10 @@
 //! `database_specific.severity` word, else the highest CVSS vector score by the
 //! Python `cvss` 3.6 calculator; fixed events of non-GIT ranges of the package).
 
-use crate::support::{by_severity, corpus, counts, fixture, ingest_as, try_ingest_forced};
-use verdict_evidence::{Severity, Vulnerability};
-
-fn find<'a>(records: &'a [Vulnerability], id: &str, package: &str) -> &'a Vulnerability {
-    records
-        .iter()
-        .find(|v| v.id == id && v.package == package)
-        .unwrap_or_else(|| panic!("no `{id}` for `{package}`"))
-}
+use crate::support::{
+    by_severity, corpus, counts, fixture, ingest_as, try_ingest_forced, vulnerability_of as find,
+};
+use verdict_evidence::Severity;
 
 #[test]
 fn treats_an_unscored_malicious_package_as_critical() {

@@ -1,14 +1,9 @@
 //! Tests of the `safety` format: counts checked by hand against the corpus files.
 
-use crate::support::{by_severity, corpus, counts, fixture, ingest_as, try_ingest_forced};
-use verdict_evidence::{NoticeKind, Severity, Vulnerability};
-
-fn find<'a>(records: &'a [Vulnerability], id: &str) -> &'a Vulnerability {
-    records
-        .iter()
-        .find(|v| v.id == id)
-        .unwrap_or_else(|| panic!("no `{id}`"))
-}
+use crate::support::{
+    by_severity, corpus, counts, fixture, ingest_as, try_ingest_forced, vulnerability as find,
+};
+use verdict_evidence::{NoticeKind, Severity};
 
 #[test]
 fn reads_the_1x_list_of_lists() {

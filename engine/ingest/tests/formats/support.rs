@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use verdict_evidence::{CoverageTotals, Evidence, Severity};
+use verdict_evidence::{CoverageTotals, Evidence, Severity, Vulnerability};
 use verdict_ingest::{IngestError, Options, find_format, ingest_file};
 
 /// The repository root.
@@ -78,4 +78,24 @@ pub fn totals(files: u64, lines: (u64, u64), branches: (u64, u64)) -> CoverageTo
         branches_total: branches.0,
         branches_covered: branches.1,
     }
+}
+
+/// The vulnerability with this id; panics naming it when there is none.
+pub fn vulnerability<'a>(records: &'a [Vulnerability], id: &str) -> &'a Vulnerability {
+    records
+        .iter()
+        .find(|v| v.id == id)
+        .unwrap_or_else(|| panic!("no `{id}`"))
+}
+
+/// The vulnerability with this id on this package.
+pub fn vulnerability_of<'a>(
+    records: &'a [Vulnerability],
+    id: &str,
+    package: &str,
+) -> &'a Vulnerability {
+    records
+        .iter()
+        .find(|v| v.id == id && v.package == package)
+        .unwrap_or_else(|| panic!("no `{id}` for `{package}`"))
 }
