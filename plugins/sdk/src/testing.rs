@@ -28,6 +28,15 @@ pub fn evaluate_in<P: Policy>(
     crate::run::<P>(config, context, &Evidence::from(evidence))
 }
 
+/// The fingerprints of an outcome's violations, in order.
+pub fn fingerprints(outcome: &Outcome) -> Vec<&str> {
+    outcome
+        .violations
+        .iter()
+        .map(|violation| violation.fingerprint.as_str())
+        .collect()
+}
+
 /// A run context for tests: policy id `test`, at 2026-01-01T00:00:00Z.
 pub fn context() -> Context {
     Context {

@@ -140,19 +140,11 @@ mod tests {
         }
     }
 
-    fn fingerprints(outcome: &Outcome) -> Vec<&str> {
-        outcome
-            .violations
-            .iter()
-            .map(|v| v.fingerprint.as_str())
-            .collect()
-    }
-
     #[test]
     fn fails_on_high_and_above_by_default_without_suppressed() {
         let outcome = testing::evaluate::<CodeScanning>("{}", evidence()).unwrap();
         assert_eq!(
-            fingerprints(&outcome),
+            testing::fingerprints(&outcome),
             [
                 "fp-sqli-src/db.py",
                 "fp-xss-src/web.py",
@@ -171,7 +163,7 @@ mod tests {
             r#"{"exclude-rules": ["xss"], "exclude": ["tests/**"], "include-suppressed": true}"#;
         let outcome = testing::evaluate::<CodeScanning>(config, evidence()).unwrap();
         assert_eq!(
-            fingerprints(&outcome),
+            testing::fingerprints(&outcome),
             ["fp-sqli-src/db.py", "fp-eval-src/x.py"]
         );
     }

@@ -186,18 +186,13 @@ mod tests {
         }
     }
 
-    fn ids(outcome: &Outcome) -> Vec<&str> {
-        outcome
-            .violations
-            .iter()
-            .map(|v| v.fingerprint.as_str())
-            .collect()
-    }
-
     #[test]
     fn any_vulnerability_fails_by_default_once_per_fingerprint() {
         let outcome = testing::evaluate::<Vulnerabilities>("{}", evidence()).unwrap();
-        assert_eq!(ids(&outcome), ["fp-A-1", "fp-A-2", "fp-A-3"]);
+        assert_eq!(
+            testing::fingerprints(&outcome),
+            ["fp-A-1", "fp-A-2", "fp-A-3"]
+        );
         assert_eq!(
             outcome.violations[0].message,
             "`pkg-A-1` 1.0.0 is affected by A-1 (critical): bad thing; fixed in 1.0.1"
@@ -209,21 +204,21 @@ mod tests {
         let outcome =
             testing::evaluate::<Vulnerabilities>(r#"{"max-severity": "medium"}"#, evidence())
                 .unwrap();
-        assert_eq!(ids(&outcome), ["fp-A-1"]);
+        assert_eq!(testing::fingerprints(&outcome), ["fp-A-1"]);
     }
 
     #[test]
     fn ignore_matches_ids_and_aliases() {
         let config = r#"{"fail-on": "low", "ignore": [{"id": "cve-1", "reason": "not reachable"}, {"id": "A-3", "reason": "dev only"}]}"#;
         let outcome = testing::evaluate::<Vulnerabilities>(config, evidence()).unwrap();
-        assert_eq!(ids(&outcome), ["fp-A-2"]);
+        assert_eq!(testing::fingerprints(&outcome), ["fp-A-2"]);
     }
 
     #[test]
     fn only_fixable_skips_vulnerabilities_without_a_fix() {
         let outcome =
             testing::evaluate::<Vulnerabilities>(r#"{"only-fixable": true}"#, evidence()).unwrap();
-        assert_eq!(ids(&outcome), ["fp-A-1", "fp-A-3"]);
+        assert_eq!(testing::fingerprints(&outcome), ["fp-A-1", "fp-A-3"]);
     }
 
     #[test]
