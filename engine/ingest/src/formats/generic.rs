@@ -157,6 +157,23 @@ fn toml_to_json(value: toml::Value) -> serde_json::Value {
     }
 }
 
+/// The lines of a line-based format with their 1-based numbers, trimmed; a
+/// line that is not UTF-8 is an error at its line and column.
+pub(crate) fn text_lines(bytes: &[u8]) -> impl Iterator<Item = Result<(u64, &str), FormatError>> {
+    bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .map(|(index, raw)| {
+            let number = index as u64 + 1;
+            std::str::from_utf8(raw)
+                .map(|line| (number, line.trim()))
+                .map_err(|error| {
+                    FormatError::new("line is not valid UTF-8")
+                        .at(number, Some(error.valid_up_to() as u64 + 1))
+                })
+        })
+}
+
 /// A UTF-8 error with the position of the first bad byte.
 pub(crate) fn utf8_error(bytes: &[u8], error: &std::str::Utf8Error) -> FormatError {
     let (line, column) = crate::error::line_column(bytes, error.valid_up_to());

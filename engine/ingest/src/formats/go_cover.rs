@@ -13,6 +13,7 @@
 
 use super::coverage_tally::LineTally;
 use crate::error::FormatError;
+use crate::formats::generic::text_lines;
 use crate::formats::{Output, ParseInput};
 use crate::sniff::{Shape, Sniff};
 
@@ -42,15 +43,9 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
     let mut tally = LineTally::default();
     let mut seen_mode = false;
     let mut expanded = 0u64;
-    for (index, raw) in input.bytes.split(|&b| b == b'\n').enumerate() {
-        let line_number = index as u64 + 1;
+    for line in text_lines(input.bytes) {
+        let (line_number, line) = line?;
         let at = |message: String| FormatError::new(message).at(line_number, None);
-        let line = std::str::from_utf8(raw)
-            .map_err(|error| {
-                FormatError::new("line is not valid UTF-8")
-                    .at(line_number, Some(error.valid_up_to() as u64 + 1))
-            })?
-            .trim();
         if line.is_empty() {
             continue;
         }

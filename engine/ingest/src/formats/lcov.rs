@@ -13,6 +13,7 @@
 
 use super::coverage_tally::{LineTally, Summary};
 use crate::error::FormatError;
+use crate::formats::generic::text_lines;
 use crate::formats::{Output, ParseInput};
 use crate::sniff::{Shape, Sniff};
 use std::collections::BTreeMap;
@@ -48,15 +49,10 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
     let mut branches: Vec<Branches<'_>> = Vec::new();
     let mut record: Option<Record<'_>> = None;
     let mut line_number = 0u64;
-    for raw in input.bytes.split(|&b| b == b'\n') {
-        line_number += 1;
+    for line in text_lines(input.bytes) {
+        let (number, line) = line?;
+        line_number = number;
         let at = |message: String| FormatError::new(message).at(line_number, None);
-        let line = std::str::from_utf8(raw)
-            .map_err(|error| {
-                FormatError::new("line is not valid UTF-8")
-                    .at(line_number, Some(error.valid_up_to() as u64 + 1))
-            })?
-            .trim();
         if line.is_empty() {
             continue;
         }
