@@ -34,6 +34,7 @@ fn main() {
         println!("cargo:rerun-if-changed={}", plugins.join(path).display());
     }
 
+    ensure_target();
     build_plugins(&plugins, &target_dir);
 
     let release = target_dir.join(TARGET).join("release");
@@ -63,6 +64,48 @@ fn main() {
         "cargo:rustc-env=VERDICT_TESTING_GUESTS_DIR={}",
         release.display()
     );
+}
+
+/// Makes sure the compiler building us has the standard library for
+/// `wasm32-wasip2`, adding it with rustup when it is missing.
+///
+/// rustup installs the targets listed in `rust-toolchain.toml` only when it
+/// installs the toolchain itself; a machine that already has the pinned
+/// toolchain (a CI image, a developer laptop) lacks the target, and the nested
+/// build would fail with "can't find crate for `core`". Adding it here keeps
+/// the README's first command working on such a machine with nothing
+/// installed by hand. Without rustup (a distribution's rustc) the nested build
+/// reports the missing target itself.
+fn ensure_target() {
+    let rustc = env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let Ok(output) = Command::new(&rustc).args(["--print", "sysroot"]).output() else {
+        return;
+    };
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    let std_dir = sysroot.join("lib/rustlib").join(TARGET).join("lib");
+    if std_dir.is_dir() {
+        return;
+    }
+    let toolchain = env::var("RUSTUP_TOOLCHAIN").ok().or_else(|| {
+        sysroot
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+    });
+    let mut command = Command::new("rustup");
+    command.args(["target", "add", TARGET]);
+    if let Some(toolchain) = &toolchain {
+        command.args(["--toolchain", toolchain]);
+    }
+    println!("cargo:warning=the `{TARGET}` target is missing: running `rustup target add {TARGET}`");
+    match command.output() {
+        Ok(output) if output.status.success() => {}
+        Ok(output) => println!(
+            "cargo:warning=`rustup target add {TARGET}` failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ),
+        Err(error) => println!("cargo:warning=could not run rustup: {error}"),
+    }
 }
 
 /// Runs `cargo build --release --target wasm32-wasip2` on the plugins workspace.

@@ -74,9 +74,15 @@ pub struct CheckArgs {
     /// Target environment [default: $VERDICT_ENV].
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
-    /// Branch [default: $GITHUB_HEAD_REF, $GITHUB_REF_NAME or $CI_COMMIT_REF_NAME].
+    /// Branch that was built [default: $GITHUB_HEAD_REF, $GITHUB_REF_NAME, $CI_MERGE_REQUEST_SOURCE_BRANCH_NAME or $CI_COMMIT_REF_NAME].
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,
+    /// For a pull or merge request, the branch it merges into; branch scopes follow it [default: $GITHUB_BASE_REF or $CI_MERGE_REQUEST_TARGET_BRANCH_NAME].
+    #[arg(long, value_name = "NAME")]
+    pub target_branch: Option<String>,
+    /// What started the run: push, pull-request, schedule, deploy, manual, other [default: from $GITHUB_EVENT_NAME or $CI_PIPELINE_SOURCE].
+    #[arg(long, value_name = "EVENT")]
+    pub event: Option<String>,
     /// Version being deployed [default: $VERDICT_VERSION or $CI_COMMIT_TAG].
     #[arg(long, value_name = "VERSION")]
     pub version: Option<String>,

@@ -7,10 +7,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 use verdict_evidence::policy::{Context, Outcome};
-use verdict_evidence::{Evidence, NoticeKind, fingerprint};
+use verdict_evidence::{Evidence, Kind, NoticeKind, fingerprint};
 use verdict_gate::document::{self, PolicyReport, Summary, Verdict};
 use verdict_gate::{
-    Decision, IncompleteScans, PluginRef, ValidConfig, ValidPolicy, decide, decide_policy,
+    BranchScope, Decision, IncompleteScans, Missing, NothingInScope, PluginRef, ValidConfig,
+    ValidPolicy, decide, decide_policy,
 };
 use verdict_host::{Host, HostConfig, Limits, PolicyPre};
 
@@ -39,8 +40,14 @@ pub fn host(options: &RunOptions) -> anyhow::Result<Host> {
         .cache_dir
         .clone()
         .or_else(|| std::env::var_os("VERDICT_CACHE_DIR").map(PathBuf::from));
+    // The key that authenticates cache entries; tests point it at a
+    // temporary file. Like the cache directory it may come from the
+    // environment: whoever sets verdict's environment already runs code in
+    // its job.
+    let cache_key_file = std::env::var_os("VERDICT_CACHE_KEY_FILE").map(PathBuf::from);
     Host::new(&HostConfig {
         cache_dir,
+        cache_key_file,
         cache: !options.no_cache,
     })
     .context("failed to start the plugin host")
@@ -76,7 +83,9 @@ pub fn plugin_bytes(
 ///
 /// Plugins are loaded (compiled or taken from the cache) and every policy's
 /// configuration is checked against its plugin's schema before any policy
-/// runs; a problem there is an error, not a verdict.
+/// runs; a problem there is an error, not a verdict. A policy whose required
+/// evidence no input speaks for is not evaluated (its `missing` setting says
+/// what it decides), and a run in which nothing was checked is an error.
 pub fn run(
     host: &Host,
     config: &ValidConfig,
@@ -84,13 +93,20 @@ pub fn run(
     context: Context,
     options: &RunOptions,
 ) -> anyhow::Result<Verdict> {
+    let scope_branch = match config.branch_scope {
+        BranchScope::Target => context
+            .target_branch
+            .as_deref()
+            .or(context.branch.as_deref()),
+        BranchScope::Built => context.branch.as_deref(),
+    };
     let in_scope: Vec<&ValidPolicy> = config
         .policies
         .iter()
         .filter(|policy| {
             policy
                 .scope
-                .matches(context.environment.as_deref(), context.branch.as_deref())
+                .matches(context.environment.as_deref(), scope_branch)
         })
         .collect();
     let loaded: Vec<(&ValidPolicy, PolicyPre)> = in_scope
@@ -118,7 +134,10 @@ pub fn run(
     }
     let evaluated: Vec<PolicyReport> = loaded
         .par_iter()
-        .map(|(policy, pre)| evaluate(policy, pre, evidence, &context, options))
+        .map(|(policy, pre)| match missing_kinds(pre, evidence) {
+            missing if missing.is_empty() => evaluate(policy, pre, evidence, &context, options),
+            missing => not_evaluated(policy, pre, &missing),
+        })
         .collect();
     let mut policies = Vec::with_capacity(config.policies.len());
     let mut evaluated = evaluated.into_iter();
@@ -126,22 +145,37 @@ pub fn run(
         if loaded.iter().any(|(loaded, _)| loaded.id == policy.id) {
             policies.extend(evaluated.next());
         } else {
-            policies.push(skipped(policy, &context));
+            policies.push(skipped(policy, &context, config.branch_scope));
         }
     }
     let (inputs, notices) = document::inputs_of(evidence);
-    let mut errors = Vec::new();
-    if config.incomplete_scans == IncompleteScans::Error {
-        for notice in &notices {
-            if notice.kind == NoticeKind::IncompleteScan {
-                errors.push(format!(
-                    "`{}`: the scan did not complete: {}",
-                    notice.path, notice.message
-                ));
-            }
+    let mut errors = required_reports(config, evidence);
+    let mut incomplete = Vec::new();
+    for notice in &notices {
+        if notice.kind == NoticeKind::IncompleteScan {
+            incomplete.push(format!(
+                "`{}`: the scan did not complete: {}",
+                notice.path, notice.message
+            ));
         }
     }
     let mut decision = decide(policies.iter().map(|policy| policy.decision));
+    if loaded.is_empty() {
+        match config.nothing_in_scope {
+            NothingInScope::Error => errors.push(format!(
+                "nothing was checked: no policy is in scope for environment `{}` and branch `{}` (set `nothing-in-scope = \"pass\"` in the gate file if that is intended)",
+                context.environment.as_deref().unwrap_or("(none)"),
+                scope_branch.unwrap_or("(none)"),
+            )),
+            NothingInScope::Pass => {}
+        }
+    }
+    if !incomplete.is_empty() {
+        match config.incomplete_scans {
+            IncompleteScans::Error => errors.append(&mut incomplete),
+            IncompleteScans::Warn => decision = decision.max(Decision::Warn),
+        }
+    }
     if !errors.is_empty() {
         decision = Decision::Error;
     }
@@ -152,10 +186,115 @@ pub fn run(
         context,
         summary: Summary::of(&policies),
         inputs,
+        skipped_inputs: evidence.skipped.clone(),
         notices,
         errors,
         policies,
     })
+}
+
+/// The kinds a policy requires that no input speaks for.
+fn missing_kinds(pre: &PolicyPre, evidence: &Evidence) -> Vec<Kind> {
+    pre.descriptor
+        .requires
+        .iter()
+        .copied()
+        .filter(|kind| !evidence.carries(*kind))
+        .collect()
+}
+
+/// What the gate file's `require` asks for that no input gave, one error each.
+fn required_reports(config: &ValidConfig, evidence: &Evidence) -> Vec<String> {
+    let mut errors = Vec::new();
+    for format in &config.require.formats {
+        if !evidence
+            .sources
+            .iter()
+            .any(|source| &source.format == format)
+        {
+            let known = verdict_ingest::find_format(format).is_some();
+            errors.push(if known {
+                format!("required report missing: no `{format}` input was given (`require.formats` in the gate file)")
+            } else {
+                format!("required report missing: `{format}` in `require.formats` is not a format verdict reads (`verdict formats` lists them)")
+            });
+        }
+    }
+    for kind in &config.require.kinds {
+        if !evidence.carries(*kind) {
+            errors.push(format!(
+                "required evidence missing: no input speaks for {} ({}) (`require.kinds` in the gate file)",
+                kind.as_str(),
+                producers(*kind)
+            ));
+        }
+    }
+    errors
+}
+
+/// Formats whose reports speak for `kind`, for hints.
+fn producers(kind: Kind) -> String {
+    let mut names: Vec<&str> = verdict_ingest::FORMATS
+        .iter()
+        .filter(|format| format.family.kinds().contains(&kind))
+        .map(|format| format.id)
+        .collect();
+    if matches!(kind, Kind::Findings | Kind::Secrets | Kind::Vulnerabilities) {
+        names.push("SARIF or Trivy reports of such a scan");
+    }
+    if kind == Kind::Commits {
+        return "pass `--repo DIR` with `--base` and `--head`".to_owned();
+    }
+    format!("give a report of: {}", names.join(", "))
+}
+
+/// The report of a policy whose required evidence is missing: `error`, or
+/// what its `missing` setting says, with a note; never evaluated.
+fn not_evaluated(policy: &ValidPolicy, pre: &PolicyPre, missing: &[Kind]) -> PolicyReport {
+    let kinds: Vec<&str> = missing.iter().map(|kind| kind.as_str()).collect();
+    let what = format!(
+        "no input speaks for {} ({})",
+        kinds.join(", "),
+        missing
+            .iter()
+            .map(|kind| producers(*kind))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let (decision, error, notes) = match policy.missing {
+        Missing::Error => (
+            Decision::Error,
+            Some(format!("required evidence missing: {what}")),
+            Vec::new(),
+        ),
+        Missing::Warn => (
+            Decision::Warn,
+            None,
+            vec![format!("not evaluated: {what} (missing = \"warn\")")],
+        ),
+        Missing::Pass => (
+            Decision::Pass,
+            None,
+            vec![format!("not evaluated: {what} (missing = \"pass\")")],
+        ),
+    };
+    PolicyReport {
+        id: policy.id.clone(),
+        plugin: policy.plugin.display(),
+        plugin_sha256: pre.sha256.clone(),
+        plugin_version: Some(format!(
+            "{} {}",
+            pre.descriptor.name, pre.descriptor.version
+        )),
+        enforcement: policy.enforcement,
+        decision,
+        violations: Vec::new(),
+        controls: Vec::new(),
+        notes,
+        error,
+        skipped: None,
+        duration_ms: 0,
+    }
 }
 
 fn evaluate(
@@ -210,17 +349,22 @@ fn evaluate(
         ),
         violations: outcome.violations,
         controls: outcome.controls,
+        notes: outcome.notes,
         error,
         skipped: None,
         duration_ms,
     }
 }
 
-fn skipped(policy: &ValidPolicy, context: &Context) -> PolicyReport {
+fn skipped(policy: &ValidPolicy, context: &Context, branch_scope: BranchScope) -> PolicyReport {
+    let (branch, which) = match (branch_scope, &context.target_branch) {
+        (BranchScope::Target, Some(target)) => (Some(target.as_str()), "target branch"),
+        _ => (context.branch.as_deref(), "branch"),
+    };
     let reason = format!(
-        "not in scope for environment `{}` and branch `{}`",
+        "not in scope for environment `{}` and {which} `{}`",
         context.environment.as_deref().unwrap_or("(none)"),
-        context.branch.as_deref().unwrap_or("(none)")
+        branch.unwrap_or("(none)")
     );
     PolicyReport {
         id: policy.id.clone(),
@@ -231,6 +375,7 @@ fn skipped(policy: &ValidPolicy, context: &Context) -> PolicyReport {
         decision: Decision::Skipped,
         violations: Vec::new(),
         controls: Vec::new(),
+        notes: Vec::new(),
         error: None,
         skipped: Some(reason),
         duration_ms: 0,

@@ -41,6 +41,10 @@ fn main() -> std::process::ExitCode {
 }
 
 /// Logs go to stderr; data goes to stdout. `RUST_LOG` overrides the level.
+///
+/// Log fields carry untrusted text (paths, a plugin's stderr, error strings),
+/// so every field value is shown through `verdict_report::text::untrusted`
+/// ([`SafeFields`]): a log line stays one line and starts with its level.
 fn init_logging(verbose: u8, quiet: bool) {
     let level = match (quiet, verbose) {
         (true, _) => "error",
@@ -56,6 +60,7 @@ fn init_logging(verbose: u8, quiet: bool) {
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()
+        .fmt_fields(SafeFields)
         .with_ansi(
             std::env::var_os("NO_COLOR").is_none()
                 && std::io::IsTerminal::is_terminal(&std::io::stderr()),
@@ -63,15 +68,87 @@ fn init_logging(verbose: u8, quiet: bool) {
         .init();
 }
 
-/// One line on stderr: the error and its causes joined with `: `.
+/// Formats log fields as `message key=value …`, each value neutralised.
+struct SafeFields;
+
+impl<'writer> tracing_subscriber::fmt::FormatFields<'writer> for SafeFields {
+    fn format_fields<R: tracing_subscriber::field::RecordFields>(
+        &self,
+        mut writer: tracing_subscriber::fmt::format::Writer<'writer>,
+        fields: R,
+    ) -> std::fmt::Result {
+        let mut visitor = SafeVisitor {
+            writer: &mut writer,
+            result: Ok(()),
+            first: true,
+        };
+        fields.record(&mut visitor);
+        visitor.result
+    }
+}
+
+struct SafeVisitor<'a, 'writer> {
+    writer: &'a mut tracing_subscriber::fmt::format::Writer<'writer>,
+    result: std::fmt::Result,
+    first: bool,
+}
+
+impl SafeVisitor<'_, '_> {
+    fn write(&mut self, field: &tracing::field::Field, value: &str) {
+        if self.result.is_err() {
+            return;
+        }
+        let separator = if std::mem::take(&mut self.first) {
+            ""
+        } else {
+            " "
+        };
+        let value = verdict_report::text::untrusted(value).max_chars(LOG_VALUE_CHARS);
+        self.result = if field.name() == "message" {
+            write!(self.writer, "{separator}{value}")
+        } else {
+            write!(self.writer, "{separator}{}={value}", field.name())
+        };
+    }
+}
+
+/// Characters of one log field shown.
+const LOG_VALUE_CHARS: usize = 2000;
+
+impl tracing::field::Visit for SafeVisitor<'_, '_> {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.write(field, value);
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        // A message (`format_args!`) and `%value` fields debug-print as
+        // their Display text.
+        self.write(field, &format!("{value:?}"));
+    }
+}
+
+/// Characters of the error and of each cause shown.
+const ERROR_CHARS: usize = 2000;
+
+/// One line on stderr: the error and its causes joined with `: `. Causes
+/// quote file paths and plugin errors, so each is shown through
+/// `verdict_report::text::untrusted`.
 #[expect(clippy::print_stderr, reason = "the binary's single error reporter")]
 fn report_error(error: &anyhow::Error) {
-    let mut line = format!("error: {error}");
+    let mut raw = error.to_string();
+    let mut line = format!(
+        "error: {}",
+        verdict_report::text::untrusted(&raw).max_chars(ERROR_CHARS)
+    );
     for cause in error.chain().skip(1) {
         let cause = cause.to_string();
-        if !line.contains(&cause) {
-            line.push_str(": ");
-            line.push_str(&cause);
+        if !raw.contains(&cause) {
+            line.push_str(&format!(
+                ": {}",
+                verdict_report::text::untrusted(&cause).max_chars(ERROR_CHARS)
+            ));
+            raw.push_str(": ");
+            raw.push_str(&cause);
         }
     }
     eprintln!("{line}");

@@ -7,7 +7,12 @@
 )]
 
 mod check;
+mod fail_closed;
 mod hostile;
+mod hostile_inputs;
+mod hostile_kinds;
+mod hostile_output;
+mod hostile_plugins;
 mod ingest;
 mod plugin;
 mod support;

@@ -30,6 +30,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
         ContextArgs {
             environment: args.env.clone(),
             branch: args.branch.clone(),
+            target_branch: args.target_branch.clone(),
+            event: args.event.clone(),
             version: args.version.clone(),
             now: args.now.clone(),
             actor: args.actor.clone(),
@@ -38,6 +40,16 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
         },
         true,
     )?;
+    if let Some(environment) = &context.environment
+        && !config.environments.is_empty()
+        && !config.environments.contains(environment)
+    {
+        anyhow::bail!(
+            "environment `{environment}` is not one of the gate's environments ({}) in `{}`: a misspelt environment would skip the policies scoped to it",
+            config.environments.join(", "),
+            args.config.display()
+        );
+    }
     let mut paths = config.inputs.clone();
     paths.extend(args.inputs.iter().cloned());
     if paths.is_empty() {
@@ -52,6 +64,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
             .advisory_db
             .clone()
             .or_else(|| config.advisory_db.clone()),
+        max_file_bytes: Some(config.max_input_bytes),
     };
     let mut evidence = verdict_ingest::ingest(&inputs, &options)?;
     if let Some(repo) = &args.repo {

@@ -1,4 +1,9 @@
 //! `verdict ingest`: read inputs, print a summary or the evidence as JSON.
+//!
+//! Paths, tools and notice messages come from the inputs: the summary shows
+//! them through `verdict_report::text::untrusted`, after a column of
+//! verdict's own (the format id) so that none starts a line, and the JSON
+//! escapes hidden characters (`verdict_report::text::json`).
 
 use crate::args::{IngestArgs, IngestOutput};
 use crate::exit::ExitStatus;
@@ -7,18 +12,26 @@ use serde::Serialize;
 use std::io::{BufWriter, Write};
 use verdict_evidence::{CoverageTotals, Evidence, FileCoverage, Severity};
 use verdict_ingest::{Input, Options};
+use verdict_report::text::untrusted;
+
+/// Characters of a path shown, and the widest path column.
+const PATH_CHARS: usize = 160;
+const PATH_COLUMN: usize = 72;
+/// Characters of a notice message or skip reason shown.
+const MESSAGE_CHARS: usize = 1000;
 
 pub fn run(args: &IngestArgs) -> anyhow::Result<ExitStatus> {
     let inputs = inputs(&args.paths, args.format.as_deref())?;
     let options = Options {
         advisory_db: args.advisory_db.clone(),
+        max_file_bytes: None,
     };
     let evidence = verdict_ingest::ingest(&inputs, &options)?;
     let stdout = std::io::stdout().lock();
     let mut out = BufWriter::new(stdout);
     match args.output {
         IngestOutput::Json => {
-            serde_json::to_writer_pretty(&mut out, &JsonEvidence::new(&evidence))
+            verdict_report::text::json::to_writer_pretty(&mut out, &JsonEvidence::new(&evidence))
                 .context("failed to write JSON")?;
             writeln!(out)?;
         }
@@ -61,6 +74,9 @@ struct JsonEvidence<'a> {
     tests: &'a [verdict_evidence::TestSuite],
     documents: &'a [verdict_evidence::Document],
     notices: &'a [verdict_evidence::Notice],
+    /// Files under input directories that were not read, with the reason.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    skipped: &'a [verdict_evidence::SkippedFile],
 }
 
 #[derive(Serialize)]
@@ -84,6 +100,7 @@ impl<'a> JsonEvidence<'a> {
             tests: &evidence.tests,
             documents: &evidence.documents,
             notices: &evidence.notices,
+            skipped: &evidence.skipped,
         }
     }
 }
@@ -143,10 +160,10 @@ fn write_summary(out: &mut impl Write, evidence: &Evidence) -> anyhow::Result<()
     let path_width = evidence
         .sources
         .iter()
-        .map(|s| s.path.len())
+        .map(|s| untrusted(&s.path).max_chars(PATH_CHARS).width())
         .max()
         .unwrap_or(4)
-        .clamp(4, 72);
+        .clamp(4, PATH_COLUMN);
     let format_width = evidence
         .sources
         .iter()
@@ -154,18 +171,20 @@ fn write_summary(out: &mut impl Write, evidence: &Evidence) -> anyhow::Result<()
         .max()
         .unwrap_or(6)
         .max(6);
+    // The format id (verdict's own) comes first, so that no row starts with
+    // a path, which a pull request can name.
     writeln!(
         out,
-        "{:path_width$}  {:format_width$}  {:>7}  DETAILS",
-        "PATH", "FORMAT", "RECORDS"
+        "{:format_width$}  {:>7}  {:path_width$}  DETAILS",
+        "FORMAT", "RECORDS", "PATH"
     )?;
     for (source, counts) in evidence.sources.iter().zip(&counts) {
         writeln!(
             out,
-            "{:path_width$}  {:format_width$}  {:>7}  {}",
-            source.path,
-            source.format,
+            "{:format_width$}  {:>7}  {:path_width$}  {}",
+            untrusted(&source.format),
             source.records,
+            untrusted(&source.path).max_chars(PATH_CHARS),
             details(counts)
         )?;
     }
@@ -188,9 +207,18 @@ fn write_summary(out: &mut impl Write, evidence: &Evidence) -> anyhow::Result<()
             .map_or("", |s| s.path.as_str());
         writeln!(
             out,
-            "notice: `{path}`: {}: {}",
+            "notice: `{}`: {}: {}",
+            untrusted(path).max_chars(PATH_CHARS),
             kind_name(notice.kind),
-            notice.message
+            untrusted(&notice.message).max_chars(MESSAGE_CHARS)
+        )?;
+    }
+    for skipped in &evidence.skipped {
+        writeln!(
+            out,
+            "skipped: `{}`: {}",
+            untrusted(&skipped.path).max_chars(PATH_CHARS),
+            untrusted(&skipped.reason).max_chars(MESSAGE_CHARS)
         )?;
     }
     Ok(())

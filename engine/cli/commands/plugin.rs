@@ -7,6 +7,7 @@ use crate::exit::ExitStatus;
 use crate::gate::{self, RunOptions};
 use std::io::Write;
 use verdict_gate::PluginRef;
+use verdict_report::text::{json, untrusted};
 
 pub fn run(command: PluginCommand) -> anyhow::Result<ExitStatus> {
     match command {
@@ -15,6 +16,16 @@ pub fn run(command: PluginCommand) -> anyhow::Result<ExitStatus> {
     }
 }
 
+/// Characters of a descriptor's name, version, control id or title shown;
+/// a description may be a paragraph.
+const NAME_CHARS: usize = 200;
+const DESCRIPTION_CHARS: usize = 2000;
+
+/// Shows what a plugin says about itself. Everything in the descriptor is
+/// the plugin's own text, and this is the command someone runs to vet an
+/// unknown plugin: every field is shown through `untrusted`, each line
+/// starts with a label of verdict's own, and the JSON escapes hidden
+/// characters.
 fn inspect(plugin: &str, json: bool) -> anyhow::Result<ExitStatus> {
     let bytes = match plugin.strip_prefix("builtin:") {
         Some(name) => {
@@ -34,33 +45,54 @@ fn inspect(plugin: &str, json: bool) -> anyhow::Result<ExitStatus> {
             "sha256": pre.sha256,
             "descriptor": descriptor,
         });
-        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        writeln!(out, "{}", json::to_string_pretty(&value)?)?;
         return Ok(ExitStatus::Success);
     }
-    writeln!(out, "plugin:      {plugin}")?;
+    let name = |text: &str| untrusted(text).max_chars(NAME_CHARS).to_string();
+    writeln!(out, "plugin:      {}", untrusted(plugin))?;
     writeln!(out, "sha256:      {}", pre.sha256)?;
     writeln!(
         out,
         "name:        {} {}",
-        descriptor.name, descriptor.version
+        name(&descriptor.name),
+        name(&descriptor.version)
     )?;
-    writeln!(out, "description: {}", descriptor.description)?;
-    let consumes: Vec<&str> = descriptor
-        .consumes
-        .iter()
-        .map(|kind| kind.as_str())
-        .collect();
-    writeln!(out, "consumes:    {}", consumes.join(", "))?;
+    writeln!(
+        out,
+        "description: {}",
+        untrusted(&descriptor.description).max_chars(DESCRIPTION_CHARS)
+    )?;
+    let kinds = |kinds: &[verdict_evidence::Kind]| {
+        kinds
+            .iter()
+            .map(|kind| kind.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    writeln!(out, "consumes:    {}", kinds(&descriptor.consumes))?;
+    if !descriptor.requires.is_empty() {
+        writeln!(out, "requires:    {}", kinds(&descriptor.requires))?;
+    }
     if !descriptor.controls.is_empty() {
         writeln!(out, "controls:")?;
+        // `control` first: a control id is the plugin's text, and a line
+        // must not start with it (GitHub trims indentation before looking
+        // for `::`).
         for control in &descriptor.controls {
-            writeln!(out, "  {}  {}", control.id, control.title)?;
+            writeln!(
+                out,
+                "  control {}  {}",
+                name(&control.id),
+                name(&control.title)
+            )?;
         }
     }
+    // Every line of pretty JSON starts with indentation and then `{`, `}`,
+    // `[`, `]` or a quoted key, never with the plugin's text.
     writeln!(
         out,
         "config schema:\n{}",
-        serde_json::to_string_pretty(&descriptor.config_schema)?
+        json::to_string_pretty(&descriptor.config_schema)?
     )?;
     Ok(ExitStatus::Success)
 }

@@ -15,6 +15,7 @@ use verdict_evidence::policy::Violation;
 use verdict_gate::Decision;
 use verdict_gate::document::Verdict;
 use verdict_host::Host;
+use verdict_report::text::untrusted;
 
 /// One test case file.
 #[derive(Debug, Deserialize)]
@@ -41,6 +42,8 @@ struct Case {
 struct CaseContext {
     env: Option<String>,
     branch: Option<String>,
+    target_branch: Option<String>,
+    event: Option<String>,
     version: Option<String>,
     now: Option<String>,
     actor: Option<String>,
@@ -138,13 +141,19 @@ pub fn run(args: &TestArgs) -> anyhow::Result<ExitStatus> {
         match run_case(&host, path, &options) {
             Ok((name, problems)) if problems.is_empty() => {
                 passed += 1;
-                writeln!(out, "PASS   {}  {name}", path.display())?;
+                writeln!(out, "PASS   {}  {}", shown_path(path), untrusted(&name))?;
             }
             Ok((name, problems)) => {
                 failed += 1;
-                writeln!(out, "FAIL   {}  {name}", path.display())?;
+                writeln!(out, "FAIL   {}  {}", shown_path(path), untrusted(&name))?;
+                // Each problem starts with words of ours ("missing
+                // violation: …") and quotes the policy's text after them.
                 for problem in problems {
-                    writeln!(out, "         {problem}")?;
+                    writeln!(
+                        out,
+                        "         {}",
+                        untrusted(&problem).max_chars(PROBLEM_CHARS)
+                    )?;
                 }
             }
             Err(error) => {
@@ -153,7 +162,12 @@ pub fn run(args: &TestArgs) -> anyhow::Result<ExitStatus> {
                 for cause in error.chain().skip(1) {
                     line.push_str(&format!(": {cause}"));
                 }
-                writeln!(out, "ERROR  {}  {line}", path.display())?;
+                writeln!(
+                    out,
+                    "ERROR  {}  {}",
+                    shown_path(path),
+                    untrusted(&line).max_chars(PROBLEM_CHARS)
+                )?;
             }
         }
     }
@@ -165,6 +179,15 @@ pub fn run(args: &TestArgs) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Characters of one problem or error shown.
+const PROBLEM_CHARS: usize = 1000;
+
+/// A case file's path as shown: case files and the plugins and inputs they
+/// name may come from a pull request, so their names are untrusted text.
+fn shown_path(path: &Path) -> String {
+    untrusted(&path.display().to_string()).to_string()
 }
 
 /// Case files under the roots, sorted: explicit files always, and in
@@ -243,12 +266,15 @@ fn run_case(
             .as_ref()
             .map(|db| base.join(db))
             .or_else(|| config.advisory_db.clone()),
+        max_file_bytes: Some(config.max_input_bytes),
     };
     let evidence = std::sync::Arc::new(verdict_ingest::ingest(&inputs, &ingest_options)?);
     let context = context::build(
         ContextArgs {
             environment: case.context.env,
             branch: case.context.branch,
+            target_branch: case.context.target_branch,
+            event: case.context.event,
             version: case.context.version,
             now: case.context.now,
             actor: case.context.actor,

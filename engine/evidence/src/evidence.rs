@@ -1,8 +1,8 @@
 //! The whole body of evidence for one run, and the kinds a policy can ask for.
 
 use crate::{
-    Commit, Component, CoverageTotals, FileCoverage, Finding, Notice, Secret, Source, SourceIndex,
-    TestSuite, Vulnerability,
+    Commit, Component, CoverageTotals, FileCoverage, Finding, Notice, Secret, SkippedFile, Source,
+    SourceIndex, TestSuite, Vulnerability,
 };
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +37,23 @@ pub enum Kind {
     Documents,
     /// Git commits (from `--repo`).
     Commits,
+}
+
+impl std::str::FromStr for Kind {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Kind, String> {
+        Kind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Kind::ALL.iter().map(|kind| kind.as_str()).collect();
+                format!(
+                    "unknown evidence kind: expected one of {}",
+                    names.join(", ")
+                )
+            })
+    }
 }
 
 impl Kind {
@@ -96,6 +113,9 @@ pub struct Evidence {
     /// Git commits between `--base` and `--head`, newest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub commits: Vec<Commit>,
+    /// Files under input directories that were not ingested, with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedFile>,
 }
 
 impl Evidence {
@@ -134,6 +154,16 @@ impl Evidence {
         self.documents.append(&mut other.documents);
         self.notices.append(&mut other.notices);
         self.commits.append(&mut other.commits);
+        self.skipped.append(&mut other.skipped);
+    }
+
+    /// Whether some input speaks for `kind` (see [`Source::kinds`]); commits
+    /// count when any were read from `--repo`.
+    pub fn carries(&self, kind: Kind) -> bool {
+        self.sources
+            .iter()
+            .any(|source| source.kinds.contains(&kind))
+            || (kind == Kind::Commits && !self.commits.is_empty())
     }
 
     fn for_each_source_index(&mut self, mut f: impl FnMut(&mut SourceIndex)) {
@@ -163,6 +193,7 @@ mod tests {
                 sha256: String::new(),
                 tool: None,
                 records: 1,
+                kinds: vec![Kind::Findings],
             }],
             findings: vec![Finding::new(0, "t", "r")],
             notices: vec![Notice {
@@ -183,5 +214,7 @@ mod tests {
         assert_eq!(all.findings[1].source, 1);
         assert_eq!(all.notices[1].source, 1);
         assert_eq!(all.sources[all.findings[1].source as usize].path, "b");
+        assert!(all.carries(Kind::Findings));
+        assert!(!all.carries(Kind::Secrets));
     }
 }

@@ -38,6 +38,6 @@ pub use finding::{Finding, Location};
 pub use notice::{Notice, NoticeKind};
 pub use secret::{Redacted, Secret};
 pub use severity::{Severity, cvss_band};
-pub use source::{Source, SourceIndex};
+pub use source::{SkippedFile, Source, SourceIndex};
 pub use test_result::{TestCase, TestStatus, TestSuite};
-pub use vulnerability::Vulnerability;
+pub use vulnerability::{AdvisoryKind, Vulnerability};

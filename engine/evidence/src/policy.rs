@@ -27,10 +27,70 @@ pub struct Descriptor {
     pub description: String,
     /// The evidence kinds it reads.
     pub consumes: Vec<Kind>,
+    /// The kinds it cannot decide without: when no input speaks for one of
+    /// them, the gate does not evaluate it (see `missing` in `verdict.toml`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<Kind>,
     /// JSON Schema of its configuration.
     pub config_schema: serde_json::Value,
     /// Controls it can report on.
     pub controls: Vec<Control>,
+}
+
+/// What started a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Event {
+    /// A push to a branch or tag.
+    Push,
+    /// A pull request (GitHub) or merge request (GitLab).
+    PullRequest,
+    /// A scheduled run.
+    Schedule,
+    /// A deployment.
+    Deploy,
+    /// Started by hand.
+    Manual,
+    /// Anything else the CI reported.
+    Other,
+}
+
+impl Event {
+    /// Every event, in documentation order.
+    pub const ALL: [Event; 6] = [
+        Event::Push,
+        Event::PullRequest,
+        Event::Schedule,
+        Event::Deploy,
+        Event::Manual,
+        Event::Other,
+    ];
+
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Event::Push => "push",
+            Event::PullRequest => "pull-request",
+            Event::Schedule => "schedule",
+            Event::Deploy => "deploy",
+            Event::Manual => "manual",
+            Event::Other => "other",
+        }
+    }
+}
+
+impl std::str::FromStr for Event {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Event, String> {
+        Event::ALL
+            .into_iter()
+            .find(|event| event.as_str() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Event::ALL.iter().map(|event| event.as_str()).collect();
+                format!("unknown event: expected one of {}", names.join(", "))
+            })
+    }
 }
 
 /// The run a policy is evaluated in.
@@ -39,9 +99,16 @@ pub struct Context {
     /// Target environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
-    /// Branch.
+    /// The branch that was built; for a pull request, its head branch (chosen
+    /// by its author, so never what scopes follow for pull requests).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
+    /// For a pull or merge request, the branch it merges into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_branch: Option<String>,
+    /// What started the run, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<Event>,
     /// Version being deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -110,4 +177,7 @@ pub struct Outcome {
     pub violations: Vec<Violation>,
     /// Control results.
     pub controls: Vec<ControlResult>,
+    /// Notes that do not fail the policy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }

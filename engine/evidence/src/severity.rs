@@ -7,7 +7,10 @@ use std::str::FromStr;
 /// How bad a record is, in one vocabulary for every tool.
 ///
 /// Ordered from least to most severe, so `severity >= Severity::High` reads
-/// as it should.
+/// as it should. [`Severity::Unknown`] (the tool gave no severity, or a word
+/// verdict does not know) orders above `Critical`: a threshold comparison
+/// never treats an unknown as harmless, so it fails every `fail-on` unless a
+/// policy says otherwise (fail closed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -21,11 +24,14 @@ pub enum Severity {
     High,
     /// Critical.
     Critical,
+    /// The tool gave no severity, or one verdict cannot place.
+    Unknown,
 }
 
 impl Severity {
     /// Every severity, from most to least severe (the order reports use).
-    pub const ALL_DESCENDING: [Severity; 5] = [
+    pub const ALL_DESCENDING: [Severity; 6] = [
+        Severity::Unknown,
         Severity::Critical,
         Severity::High,
         Severity::Medium,
@@ -41,15 +47,17 @@ impl Severity {
             Severity::Medium => "medium",
             Severity::High => "high",
             Severity::Critical => "critical",
+            Severity::Unknown => "unknown",
         }
     }
 
     /// Maps a tool's own severity word onto the vocabulary, case-insensitively.
     ///
     /// Knows the words scanners use (`CRITICAL`, `moderate`, `negligible`,
-    /// `unknown`, `error`, `warning`, `note`…). Returns `None` for words it
-    /// does not know, so a parser can decide what an unknown word means
-    /// rather than silently lowering it.
+    /// `error`, `warning`, `note`…); `unknown`, `unspecified` and `untriaged`
+    /// map to [`Severity::Unknown`]. Returns `None` for words it does not
+    /// know; parsers turn those into `Unknown` too, with a notice, never into
+    /// a lower severity.
     pub fn from_tool_word(word: &str) -> Option<Severity> {
         let word = word.trim();
         let eq = |candidate: &str| word.eq_ignore_ascii_case(candidate);
@@ -66,10 +74,10 @@ impl Severity {
             || eq("information")
             || eq("none")
             || eq("negligible")
-            || eq("unknown")
-            || eq("unspecified")
         {
             Some(Severity::Info)
+        } else if eq("unknown") || eq("unspecified") || eq("untriaged") {
+            Some(Severity::Unknown)
         } else {
             None
         }
@@ -90,7 +98,7 @@ impl fmt::Display for UnknownSeverity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown severity `{}`: expected one of critical, high, medium, low, info",
+            "unknown severity `{}`: expected one of critical, high, medium, low, info, unknown",
             self.0
         )
     }
@@ -108,6 +116,7 @@ impl FromStr for Severity {
             "medium" => Ok(Severity::Medium),
             "low" => Ok(Severity::Low),
             "info" => Ok(Severity::Info),
+            "unknown" => Ok(Severity::Unknown),
             other => Err(UnknownSeverity(other.to_owned())),
         }
     }
@@ -169,6 +178,8 @@ mod tests {
         assert!(Severity::Low < Severity::Medium);
         assert!(Severity::Medium < Severity::High);
         assert!(Severity::High < Severity::Critical);
+        assert!(Severity::Critical < Severity::Unknown);
+        assert_eq!(Severity::from_tool_word("UNKNOWN"), Some(Severity::Unknown));
         assert_eq!("high".parse::<Severity>(), Ok(Severity::High));
         assert!("HIGH".parse::<Severity>().is_err());
     }

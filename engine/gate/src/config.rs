@@ -6,6 +6,7 @@ use serde::Deserialize;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
+use verdict_evidence::Kind;
 
 /// What a gate does with inputs that say their scan did not run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
@@ -16,6 +17,61 @@ pub enum IncompleteScans {
     Error,
     /// Reported as a warning; the decision is not affected.
     Warn,
+}
+
+/// What a policy's result is when no input speaks for a kind of evidence it
+/// requires (its descriptor's `requires`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Missing {
+    /// `error`, naming what is missing (the default: fail closed).
+    #[default]
+    Error,
+    /// `warn`, with a note; the policy is not evaluated.
+    Warn,
+    /// `pass`, with a note; the policy is not evaluated.
+    Pass,
+}
+
+/// Which branch `branches` scopes match.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum BranchScope {
+    /// For a pull or merge request, the branch it merges into (which its
+    /// author cannot choose freely); otherwise the branch built. The default.
+    #[default]
+    Target,
+    /// Always the branch that was built, also for pull requests (their head
+    /// branch, named by the author: a `main`-only policy does not run on a
+    /// pull request into `main`).
+    Built,
+}
+
+/// What a run in which no policy was in scope decides.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum NothingInScope {
+    /// `error`: nothing was checked, so nothing may pass (the default).
+    #[default]
+    Error,
+    /// `pass`, for gates meant to be a no-op on some runs.
+    Pass,
+}
+
+/// Reports a gate needs on every run, whatever its policies require.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RequireConfig {
+    /// Format ids of which at least one input must have been read
+    /// (`gitleaks`, `sarif`…; `verdict formats` lists them).
+    #[serde(default)]
+    pub formats: Vec<String>,
+    /// Evidence kinds some input must speak for (`secrets`,
+    /// `vulnerabilities`, `findings`, `coverage`, `components`, `tests`,
+    /// `documents`, `commits`).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub kinds: Vec<Kind>,
 }
 
 /// `verdict.toml` as written. See `docs/config.md`.
@@ -32,6 +88,22 @@ pub struct Config {
     /// What to do when an input says its scan did not complete.
     #[serde(default)]
     pub incomplete_scans: IncompleteScans,
+    /// The environments this gate knows; when set, an `--env` outside it is
+    /// an error, and every policy's `environments` pattern must match one.
+    #[serde(default)]
+    pub environments: Vec<String>,
+    /// Which branch `branches` scopes match on pull requests.
+    #[serde(default)]
+    pub branch_scope: BranchScope,
+    /// What a run with no policy in scope decides.
+    #[serde(default)]
+    pub nothing_in_scope: NothingInScope,
+    /// Reports required on every run.
+    #[serde(default)]
+    pub require: RequireConfig,
+    /// Largest input file read, in MiB (default 2048); larger files are refused.
+    #[serde(default)]
+    pub max_input_mib: Option<u64>,
     /// The policies of the gate.
     #[serde(default, rename = "policy")]
     pub policies: Vec<PolicyConfig>,
@@ -54,9 +126,14 @@ pub struct PolicyConfig {
     /// Environments it applies to (globs); empty means all.
     #[serde(default)]
     pub environments: Vec<String>,
-    /// Branches it applies to (globs); empty means all.
+    /// Branches it applies to (globs); empty means all. On pull requests
+    /// they match the target branch (see `branch-scope`).
     #[serde(default)]
     pub branches: Vec<String>,
+    /// The result when no input speaks for evidence the plugin requires:
+    /// `error` (default), `warn` or `pass`.
+    #[serde(default)]
+    pub missing: Missing,
     /// Per-evaluation limits.
     #[serde(default)]
     pub limits: LimitsConfig,
@@ -77,6 +154,9 @@ pub struct LimitsConfig {
     /// Outcome size in MiB (default 64).
     pub outcome_mib: Option<u64>,
 }
+
+/// `max-input-mib` when the gate file does not set it.
+pub const DEFAULT_MAX_INPUT_MIB: u64 = 2048;
 
 /// Where a policy's plugin comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +195,8 @@ pub struct ValidPolicy {
     pub enforcement: Enforcement,
     /// Compiled scope.
     pub scope: Scope,
+    /// Its result when required evidence is missing.
+    pub missing: Missing,
     /// Limits.
     pub limits: LimitsConfig,
     /// Configuration as JSON, for the plugin.
@@ -134,6 +216,16 @@ pub struct ValidConfig {
     pub advisory_db: Option<PathBuf>,
     /// Incomplete-scan handling.
     pub incomplete_scans: IncompleteScans,
+    /// Declared environments (empty: any).
+    pub environments: Vec<String>,
+    /// Which branch scopes match.
+    pub branch_scope: BranchScope,
+    /// What a run with nothing in scope decides.
+    pub nothing_in_scope: NothingInScope,
+    /// Reports required on every run.
+    pub require: RequireConfig,
+    /// Largest input file read, in bytes.
+    pub max_input_bytes: u64,
     /// The policies, in file order.
     pub policies: Vec<ValidPolicy>,
 }
@@ -250,6 +342,33 @@ pub fn parse(
                 None
             }
         };
+        if !config.environments.is_empty() {
+            for pattern in &policy.environments {
+                let matches_one = Scope::new(std::slice::from_ref(pattern), &[])
+                    .map(|scope| {
+                        config
+                            .environments
+                            .iter()
+                            .any(|environment| scope.matches(Some(environment), None))
+                    })
+                    .unwrap_or(true);
+                if !matches_one {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            format!(
+                                "policy `{}`: environment pattern `{pattern}` matches none of the gate's `environments`",
+                                policy.id
+                            ),
+                            span("environments"),
+                        )
+                        .with_hint(format!(
+                            "the gate declares: {}",
+                            config.environments.join(", ")
+                        )),
+                    );
+                }
+            }
+        }
         for (value, key) in [
             (policy.limits.time_ms, "time-ms"),
             (policy.limits.memory_mib, "memory-mib"),
@@ -272,10 +391,19 @@ pub fn parse(
                 plugin,
                 enforcement: policy.enforcement,
                 scope,
+                missing: policy.missing,
                 limits: policy.limits,
                 config: toml_to_json(toml::Value::Table(policy.config.clone())),
             });
         }
+    }
+    if config.max_input_mib == Some(0) {
+        diagnostics.push(Diagnostic::new(
+            "`max-input-mib` must be greater than 0".to_owned(),
+            spans
+                .get_key_value("max-input-mib")
+                .map(|(name, _)| name.span()),
+        ));
     }
     if !diagnostics.is_empty() {
         return Err(fail(text, diagnostics));
@@ -289,6 +417,11 @@ pub fn parse(
             .collect(),
         advisory_db: config.advisory_db.as_ref().map(|db| base.join(db)),
         incomplete_scans: config.incomplete_scans,
+        environments: config.environments.clone(),
+        branch_scope: config.branch_scope,
+        nothing_in_scope: config.nothing_in_scope,
+        require: config.require.clone(),
+        max_input_bytes: config.max_input_mib.unwrap_or(DEFAULT_MAX_INPUT_MIB) << 20,
         policies,
         text,
     })

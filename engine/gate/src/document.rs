@@ -8,7 +8,7 @@
 use crate::{Decision, Enforcement};
 use serde::{Deserialize, Serialize};
 use verdict_evidence::policy::{Context, ControlResult, Violation};
-use verdict_evidence::{Evidence, NoticeKind};
+use verdict_evidence::{Evidence, Kind, NoticeKind, SkippedFile};
 
 /// The document format id.
 pub const FORMAT: &str = "verdict/v1";
@@ -28,6 +28,9 @@ pub struct Verdict {
     pub summary: Summary,
     /// Every input file with its sha256.
     pub inputs: Vec<InputRecord>,
+    /// Files under input directories that were not read, with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_inputs: Vec<SkippedFile>,
     /// What inputs said about their scans.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<NoticeRecord>,
@@ -52,6 +55,9 @@ pub struct InputRecord {
     pub tool: Option<String>,
     /// Records read from it.
     pub records: u64,
+    /// Kinds of evidence it speaks for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<Kind>,
 }
 
 /// One notice about an input.
@@ -86,6 +92,10 @@ pub struct PolicyReport {
     /// Control results.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub controls: Vec<ControlResult>,
+    /// Notes that did not change the decision (from the policy, or the gate's
+    /// own, such as required evidence missing under `missing = "warn"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Why the policy could not decide, when it could not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -142,6 +152,7 @@ pub fn inputs_of(evidence: &Evidence) -> (Vec<InputRecord>, Vec<NoticeRecord>) {
             sha256: source.sha256.clone(),
             tool: source.tool.clone(),
             records: source.records,
+            kinds: source.kinds.clone(),
         })
         .collect();
     let notices = evidence

@@ -19,8 +19,8 @@ mod schema_file;
 mod scope;
 
 pub use config::{
-    Config, IncompleteScans, LimitsConfig, PluginRef, PolicyConfig, ValidConfig, ValidPolicy, load,
-    parse,
+    BranchScope, Config, DEFAULT_MAX_INPUT_MIB, IncompleteScans, LimitsConfig, Missing,
+    NothingInScope, PluginRef, PolicyConfig, RequireConfig, ValidConfig, ValidPolicy, load, parse,
 };
 pub use decision::{Decision, Enforcement, decide, decide_policy};
 pub use diagnostic::{ConfigError, Diagnostic};

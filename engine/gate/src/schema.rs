@@ -1,4 +1,9 @@
 //! Checking a policy's configuration against the JSON Schema its plugin declares.
+//!
+//! The schema comes from the plugin, so it is checked against [`bounds`]
+//! before the validator crate compiles it.
+
+mod bounds;
 
 use crate::config::{ValidConfig, ValidPolicy};
 use crate::diagnostic::Diagnostic;
@@ -12,6 +17,16 @@ pub fn validate_policy_config(
     policy: &ValidPolicy,
     schema: &serde_json::Value,
 ) -> Vec<Diagnostic> {
+    if let Err(reason) = bounds::check(schema) {
+        return vec![Diagnostic::new(
+            format!(
+                "policy `{}`: plugin `{}` declares a configuration schema out of bounds: {reason}",
+                policy.id,
+                policy.plugin.display()
+            ),
+            config.span_of(policy.index, &["plugin"]),
+        )];
+    }
     let validator = match jsonschema::validator_for(schema) {
         Ok(validator) => validator,
         Err(error) => {
@@ -123,6 +138,31 @@ mod tests {
             "verdict.toml:5:1: policy `cov`: unknown configuration key `min-lnes`"
         );
         assert!(error.render().contains("hint: known keys: min-lines"));
+    }
+
+    #[test]
+    fn schemas_out_of_bounds_are_refused_naming_the_policy_and_plugin() {
+        let text = "[[policy]]\nid = \"cov\"\nplugin = \"builtin:coverage\"\n";
+        let config =
+            crate::parse("verdict.toml", text.into(), Path::new(""), &["coverage"]).unwrap();
+        // Issue 7: a 50,000-long `$ref` chain overflowed the validator's stack.
+        let mut defs = serde_json::Map::new();
+        for index in 0..50_000 {
+            defs.insert(
+                format!("d{index}"),
+                serde_json::json!({ "$ref": format!("#/$defs/d{}", index + 1) }),
+            );
+        }
+        defs.insert("d50000".into(), serde_json::json!({ "type": "object" }));
+        let schema = serde_json::json!({ "$ref": "#/$defs/d0", "$defs": defs });
+        let diagnostics = validate_policy_config(&config, &config.policies[0], &schema);
+        let error = config.error(diagnostics).to_string();
+        assert!(
+            error.starts_with(
+                "verdict.toml:3:1: policy `cov`: plugin `builtin:coverage` declares a configuration schema out of bounds: "
+            ),
+            "{error}"
+        );
     }
 
     #[test]

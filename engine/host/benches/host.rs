@@ -23,6 +23,7 @@ fn main() {
 
     let uncached = Host::new(&HostConfig {
         cache_dir: None,
+        cache_key_file: None,
         cache: false,
     })
     .unwrap();
@@ -32,7 +33,8 @@ fn main() {
 
     let dir = tempfile::tempdir().unwrap();
     let cached = HostConfig {
-        cache_dir: Some(dir.path().to_owned()),
+        cache_dir: Some(dir.path().join("cache")),
+        cache_key_file: Some(dir.path().join("state/cache.key")),
         cache: true,
     };
     Host::new(&cached).unwrap().load(code_scanning).unwrap();

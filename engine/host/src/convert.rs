@@ -3,11 +3,12 @@
 
 use crate::bindings::verdict::policy::types as wit;
 use verdict_evidence::policy::{
-    Context, Control, ControlResult, ControlStatus, Descriptor, Outcome, Violation,
+    Context, Control, ControlResult, ControlStatus, Descriptor, Event, Outcome, Violation,
 };
 use verdict_evidence::{
-    Commit, Component, CoverageTotals, Document, FileCoverage, Finding, Kind, Location, Notice,
-    NoticeKind, Secret, Severity, Source, TestCase, TestStatus, TestSuite, Vulnerability,
+    AdvisoryKind, Commit, Component, CoverageTotals, Document, FileCoverage, Finding, Kind,
+    Location, Notice, NoticeKind, Secret, Severity, Source, TestCase, TestStatus, TestSuite,
+    Vulnerability,
 };
 
 pub(crate) fn severity_to_wit(severity: Severity) -> wit::Severity {
@@ -17,6 +18,7 @@ pub(crate) fn severity_to_wit(severity: Severity) -> wit::Severity {
         Severity::Medium => wit::Severity::Medium,
         Severity::High => wit::Severity::High,
         Severity::Critical => wit::Severity::Critical,
+        Severity::Unknown => wit::Severity::Unknown,
     }
 }
 
@@ -27,6 +29,43 @@ pub(crate) fn severity_from_wit(severity: wit::Severity) -> Severity {
         wit::Severity::Medium => Severity::Medium,
         wit::Severity::High => Severity::High,
         wit::Severity::Critical => Severity::Critical,
+        wit::Severity::Unknown => Severity::Unknown,
+    }
+}
+
+fn advisory_kind_to_wit(kind: AdvisoryKind) -> wit::AdvisoryKind {
+    match kind {
+        AdvisoryKind::Vulnerability => wit::AdvisoryKind::Vulnerability,
+        AdvisoryKind::Unmaintained => wit::AdvisoryKind::Unmaintained,
+        AdvisoryKind::Unsound => wit::AdvisoryKind::Unsound,
+        AdvisoryKind::Yanked => wit::AdvisoryKind::Yanked,
+        AdvisoryKind::Withdrawn => wit::AdvisoryKind::Withdrawn,
+        AdvisoryKind::Malicious => wit::AdvisoryKind::Malicious,
+        AdvisoryKind::Informational => wit::AdvisoryKind::Informational,
+    }
+}
+
+fn event_to_wit(event: Event) -> wit::RunEvent {
+    match event {
+        Event::Push => wit::RunEvent::Push,
+        Event::PullRequest => wit::RunEvent::PullRequest,
+        Event::Schedule => wit::RunEvent::Schedule,
+        Event::Deploy => wit::RunEvent::Deploy,
+        Event::Manual => wit::RunEvent::Manual,
+        Event::Other => wit::RunEvent::Other,
+    }
+}
+
+pub(crate) fn kind_to_wit(kind: Kind) -> wit::EvidenceKind {
+    match kind {
+        Kind::Findings => wit::EvidenceKind::Findings,
+        Kind::Vulnerabilities => wit::EvidenceKind::Vulnerabilities,
+        Kind::Secrets => wit::EvidenceKind::Secrets,
+        Kind::Coverage => wit::EvidenceKind::Coverage,
+        Kind::Components => wit::EvidenceKind::Components,
+        Kind::Tests => wit::EvidenceKind::Tests,
+        Kind::Documents => wit::EvidenceKind::Documents,
+        Kind::Commits => wit::EvidenceKind::Commits,
     }
 }
 
@@ -69,6 +108,7 @@ pub(crate) fn source_to_wit(source: &Source) -> wit::Source {
         format: source.format.clone(),
         sha256: source.sha256.clone(),
         tool: source.tool.clone(),
+        kinds: source.kinds.iter().copied().map(kind_to_wit).collect(),
     }
 }
 
@@ -110,6 +150,7 @@ pub(crate) fn vulnerability_to_wit(vulnerability: &Vulnerability) -> wit::Vulner
         package: vulnerability.package.clone(),
         version: vulnerability.version.clone(),
         fixed_versions: vulnerability.fixed_versions.clone(),
+        kind: advisory_kind_to_wit(vulnerability.kind),
         severity: severity_to_wit(vulnerability.severity),
         cvss_score: vulnerability.cvss_score,
         title: vulnerability.title.clone(),
@@ -217,6 +258,8 @@ pub(crate) fn context_to_wit(policy_id: &str, context: &Context) -> wit::Context
         policy_id: policy_id.to_owned(),
         environment: context.environment.clone(),
         branch: context.branch.clone(),
+        target_branch: context.target_branch.clone(),
+        event: context.event.map(event_to_wit),
         version: context.version.clone(),
         now: context.now.clone(),
         now_unix: context.now_unix,
@@ -233,11 +276,21 @@ pub(crate) fn descriptor_from_wit(descriptor: wit::Descriptor) -> Result<Descrip
     let mut consumes: Vec<Kind> = descriptor.consumes.into_iter().map(kind_from_wit).collect();
     consumes.sort();
     consumes.dedup();
+    let mut requires: Vec<Kind> = descriptor.requires.into_iter().map(kind_from_wit).collect();
+    requires.sort();
+    requires.dedup();
+    if let Some(kind) = requires.iter().find(|kind| !consumes.contains(kind)) {
+        return Err(format!(
+            "`requires` lists `{}`, which is not in `consumes`",
+            kind.as_str()
+        ));
+    }
     Ok(Descriptor {
         name: descriptor.name,
         version: descriptor.version,
         description: descriptor.description,
         consumes,
+        requires,
         config_schema,
         controls: descriptor
             .controls
@@ -278,6 +331,7 @@ pub(crate) fn outcome_from_wit(outcome: wit::Outcome) -> Outcome {
                 evidence: result.evidence,
             })
             .collect(),
+        notes: outcome.notes,
     }
 }
 
@@ -311,7 +365,12 @@ pub(crate) fn outcome_size(outcome: &wit::Outcome) -> u64 {
                     .sum::<u64>()
         })
         .sum();
-    violations + controls
+    let notes: u64 = outcome
+        .notes
+        .iter()
+        .map(|note| record(size_of::<String>()) + text(note))
+        .sum();
+    violations + controls + notes
 }
 
 #[cfg(test)]
@@ -335,6 +394,9 @@ mod tests {
         ];
         let ours: Vec<Kind> = kinds.into_iter().map(kind_from_wit).collect();
         assert_eq!(ours, Kind::ALL);
+        for kind in Kind::ALL {
+            assert_eq!(kind_from_wit(kind_to_wit(kind)), kind);
+        }
     }
 
     #[test]
@@ -348,11 +410,13 @@ mod tests {
                 wit::EvidenceKind::Findings,
                 wit::EvidenceKind::Secrets,
             ],
+            requires: vec![wit::EvidenceKind::Secrets],
             config_schema: schema.into(),
             controls: vec![],
         };
         let ours = descriptor_from_wit(descriptor(r#"{"type":"object"}"#)).unwrap();
         assert_eq!(ours.consumes, [Kind::Findings, Kind::Secrets]);
+        assert_eq!(ours.requires, [Kind::Secrets]);
         assert_eq!(ours.config_schema["type"], "object");
         let error = descriptor_from_wit(descriptor("{")).unwrap_err();
         assert!(error.starts_with("`config-schema` is not JSON"), "{error}");
@@ -381,6 +445,7 @@ mod tests {
                 control: None,
             }],
             controls: vec![],
+            notes: vec![],
         };
         assert_eq!(
             outcome_size(&outcome),

@@ -47,12 +47,18 @@ impl Host {
             &mut state.evidence
         })
         .map_err(engine_error)?;
-        let root = if config.cache {
-            config.cache_dir.clone().or_else(crate::default_cache_dir)
+        let cache = if config.cache {
+            Cache::new(
+                config.cache_dir.clone().or_else(crate::default_cache_dir),
+                config
+                    .cache_key_file
+                    .clone()
+                    .or_else(crate::default_cache_key_file),
+                &engine,
+            )
         } else {
-            None
+            Cache::new(None, None, &engine)
         };
-        let cache = Cache::new(root, &engine);
         let ticker = EpochTicker::start(&engine).map_err(|error| {
             HostError::new(
                 Subject::Host,

@@ -46,12 +46,24 @@ pub use policy::PolicyPre;
 use std::path::PathBuf;
 
 /// How the host caches compiled plugins.
+///
+/// The cache directory is not trusted: entries are used only with a valid
+/// HMAC under the key in `cache_key_file`, which must lie outside it. Both
+/// paths may come from the environment (`VERDICT_CACHE_DIR`,
+/// `VERDICT_CACHE_KEY_FILE`): whoever sets the environment of the verdict
+/// process already runs code in its job (and could as well run another
+/// binary), so they gain nothing from choosing where the cache or its key is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HostConfig {
     /// Where compiled plugins are cached; `None` means the user's cache
     /// directory (`~/.cache/verdict/plugins` on Linux). The CLI resolves
     /// `VERDICT_CACHE_DIR` and passes it here.
     pub cache_dir: Option<PathBuf>,
+    /// The file holding the key that authenticates cache entries, created on
+    /// first use; `None` means the user's state directory
+    /// (`~/.local/state/verdict/cache.key` on Linux). The CLI resolves
+    /// `VERDICT_CACHE_KEY_FILE` and passes it here.
+    pub cache_key_file: Option<PathBuf>,
     /// Whether to cache at all.
     pub cache: bool,
 }
@@ -60,6 +72,7 @@ impl Default for HostConfig {
     fn default() -> HostConfig {
         HostConfig {
             cache_dir: None,
+            cache_key_file: None,
             cache: true,
         }
     }
@@ -68,4 +81,16 @@ impl Default for HostConfig {
 /// The user's cache directory for compiled plugins, when there is one.
 fn default_cache_dir() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|dirs| dirs.cache_dir().join("verdict").join("plugins"))
+}
+
+/// The user's file for the cache key, when there is one: in the state
+/// directory (the data directory where there is no state directory), never
+/// under the cache directory, which CI systems save and restore.
+fn default_cache_key_file() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|dirs| {
+        dirs.state_dir()
+            .unwrap_or_else(|| dirs.data_local_dir())
+            .join("verdict")
+            .join("cache.key")
+    })
 }

@@ -7,16 +7,32 @@ use std::time::Duration;
 /// epoch at this rate, so a time limit is enforced to within one tick.
 pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(10);
 
-/// Most table elements a guest may have. Tables hold function references;
-/// real policies use a few thousand.
-const MAX_TABLE_ELEMENTS: usize = 1 << 20;
+/// Host bytes charged per table element. A funcref element is one pointer
+/// (8 bytes) in wasmtime 48 (`TableElementType::element_size`; continuation
+/// elements, not enabled here, are 16), and a growing table's storage is a
+/// vector that may reserve up to twice its length. Charging 16 bytes covers
+/// both, so the budget bounds what the host can actually allocate.
+pub(crate) const TABLE_ELEMENT_BYTES: u64 = 16;
+
+/// Most core instances, tables and linear memories one store may create. A
+/// Rust policy built for `wasm32-wasip2` has a handful of each (its module,
+/// the WASI adapter and their shims); wasmtime's default is 10,000 of each.
+/// Each table's and memory's size is charged to the memory limit, so these
+/// only bound per-item bookkeeping that is not.
+pub(crate) const MAX_INSTANCES: usize = 64;
+/// See [`MAX_INSTANCES`].
+pub(crate) const MAX_TABLES: usize = 128;
+/// See [`MAX_INSTANCES`].
+pub(crate) const MAX_MEMORIES: usize = 16;
 
 /// Resource limits of one evaluation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Wall time for instantiation plus `evaluate` (default 2 s).
     pub time: Duration,
-    /// Linear memory, summed over the component's memories (default 256 MiB).
+    /// Host memory for the guest: its linear memories plus its tables (each
+    /// element counted at [`TABLE_ELEMENT_BYTES`]), summed over everything
+    /// the component creates (default 256 MiB).
     pub memory: u64,
     /// Approximate size of the outcome: bytes of its strings plus a fixed
     /// overhead per record (default 64 MiB, about 240k violations).
@@ -45,8 +61,9 @@ pub(crate) fn deadline_ticks(time: Duration) -> u64 {
         .saturating_add(1)
 }
 
-/// A store's resource limiter: caps total linear memory and table size, and
-/// turns a refused growth into a trap so a guest cannot loop on failure.
+/// A store's resource limiter: one budget for every linear memory and table
+/// the guest creates or grows, caps on how many it creates, and a refused
+/// growth turned into a trap so a guest cannot loop on failure.
 pub(crate) struct MemoryLimiter {
     limit: u64,
     used: u64,
@@ -77,15 +94,10 @@ impl MemoryLimiter {
     }
 }
 
-impl wasmtime::ResourceLimiter for MemoryLimiter {
-    fn memory_growing(
-        &mut self,
-        current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        let growth = (desired as u64).saturating_sub(current as u64);
-        let total = self.used.saturating_add(growth);
+impl MemoryLimiter {
+    /// Charges `bytes` more to the budget, or records that it was exceeded.
+    fn charge(&mut self, bytes: u64) -> wasmtime::Result<bool> {
+        let total = self.used.saturating_add(bytes);
         if total > self.limit {
             self.exceeded = true;
             return Err(wasmtime::Error::new(MemoryLimitReached));
@@ -93,22 +105,48 @@ impl wasmtime::ResourceLimiter for MemoryLimiter {
         self.used = total;
         Ok(true)
     }
+}
+
+impl wasmtime::ResourceLimiter for MemoryLimiter {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.charge((desired as u64).saturating_sub(current as u64))
+    }
 
     fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
         Err(error)
     }
 
+    /// Also called with `current == 0` when a table is created, so initial
+    /// sizes are charged too.
     fn table_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        Ok(desired <= MAX_TABLE_ELEMENTS)
+        let elements = (desired as u64).saturating_sub(current as u64);
+        self.charge(elements.saturating_mul(TABLE_ELEMENT_BYTES))
     }
 
     fn table_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
         Err(error)
+    }
+
+    fn instances(&self) -> usize {
+        MAX_INSTANCES
+    }
+
+    fn tables(&self) -> usize {
+        MAX_TABLES
+    }
+
+    fn memories(&self) -> usize {
+        MAX_MEMORIES
     }
 }
 
@@ -157,6 +195,26 @@ mod tests {
         assert!(limiter.memory_growing(0, 40, None).unwrap());
         assert!(!limiter.exceeded());
         assert!(limiter.memory_growing(40, 41, None).is_err());
+        assert!(limiter.exceeded());
+    }
+
+    #[test]
+    fn tables_share_the_memory_budget() {
+        // Room for 40 bytes of memory and 3 table elements, not 4.
+        let mut limiter = MemoryLimiter::new(40 + 3 * TABLE_ELEMENT_BYTES + 15);
+        assert!(limiter.memory_growing(0, 40, None).unwrap());
+        assert!(limiter.table_growing(0, 2, None).unwrap());
+        assert!(limiter.table_growing(0, 1, Some(10)).unwrap());
+        assert!(!limiter.exceeded());
+        assert!(limiter.table_growing(1, 2, None).is_err());
+        assert!(limiter.exceeded());
+
+        // The bomb: 99 tables of a million elements under 16 MiB.
+        let mut limiter = MemoryLimiter::new(16 << 20);
+        let granted = (0..99)
+            .take_while(|_| limiter.table_growing(0, 1_000_000, None).is_ok())
+            .count();
+        assert_eq!(granted, 1);
         assert!(limiter.exceeded());
     }
 

@@ -76,6 +76,7 @@ mod tests {
             version: "1.0.0".into(),
             description: String::new(),
             consumes: vec![],
+            requires: vec![],
             config_schema: serde_json::json!({}),
             controls: vec![Control {
                 id: "ac-1".into(),

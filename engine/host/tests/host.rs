@@ -30,9 +30,10 @@ const NOW_UNIX: i64 = 1_717_243_200;
 fn host() -> &'static Host {
     static HOST: OnceLock<Host> = OnceLock::new();
     HOST.get_or_init(|| {
-        let cache_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verdict-host-cache");
+        let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
         Host::new(&HostConfig {
-            cache_dir: Some(cache_dir),
+            cache_dir: Some(tmp.join("verdict-host-cache")),
+            cache_key_file: Some(tmp.join("verdict-host-cache-key/cache.key")),
             cache: true,
         })
         .expect("the host starts")
@@ -498,7 +499,8 @@ fn pinned_digests_are_checked() {
 fn a_second_host_loads_compiled_plugins_from_the_cache() {
     let dir = tempfile::tempdir().unwrap();
     let config = HostConfig {
-        cache_dir: Some(dir.path().to_owned()),
+        cache_dir: Some(dir.path().join("cache")),
+        cache_key_file: Some(dir.path().join("state/cache.key")),
         cache: true,
     };
     let wasm = guest_bytes("echo");
@@ -520,8 +522,8 @@ fn a_second_host_loads_compiled_plugins_from_the_cache() {
     );
 
     let uncached = Host::new(&HostConfig {
-        cache_dir: Some(dir.path().to_owned()),
         cache: false,
+        ..config
     })
     .unwrap();
     assert!(!uncached.load(&wasm).unwrap().from_cache);
@@ -534,8 +536,10 @@ fn a_second_host_loads_compiled_plugins_from_the_cache() {
 fn cache_probe() {
     let dir =
         std::env::var_os("VERDICT_HOST_CACHE_PROBE").expect("VERDICT_HOST_CACHE_PROBE is set");
+    let dir = PathBuf::from(dir);
     let host = Host::new(&HostConfig {
-        cache_dir: Some(dir.into()),
+        cache_dir: Some(dir.join("cache")),
+        cache_key_file: Some(dir.join("state/cache.key")),
         cache: true,
     })
     .unwrap();

@@ -8,9 +8,14 @@ pub fn formats_markdown() -> String {
     let mut out = String::from(
         "# Input formats\n\n\
          <!-- Generated from engine/ingest/src/formats.rs by `VERDICT_BLESS=1 cargo test -p verdict-ingest --lib docs`. Do not edit. -->\n\n\
-         verdict detects each input's format from its content, trying formats in this order; \
-         `--format ID` forces one for every input and `ID:PATH` for one input. \
-         `verdict formats` prints the same list.\n",
+         verdict detects each input's format from its structure (the top-level keys of a JSON \
+         document, the root element of an XML one, the first line of a text format), trying \
+         formats in this order; `--format ID` forces one for every input and `ID:PATH` for one \
+         input. `verdict formats` prints the same list.\n\n\
+         A file whose name is listed under *file names* is read as that format unless its \
+         content is recognized as another one, and is an error, never skipped, when it does \
+         not parse as it. [Inputs](inputs.md) says which files of a directory are read, \
+         skipped or refused.\n",
     );
     let families = [
         Family::CodeScanning,
@@ -24,11 +29,21 @@ pub fn formats_markdown() -> String {
     ];
     for family in families {
         out.push_str(&format!(
-            "\n## {}\n\n| id | what it reads |\n|---|---|\n",
+            "\n## {}\n\n| id | what it reads | file names |\n|---|---|---|\n",
             capitalize(family.title())
         ));
         for format in FORMATS.iter().filter(|format| format.family == family) {
-            out.push_str(&format!("| `{}` | {} |\n", format.id, format.summary));
+            let names: Vec<String> = format
+                .names
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect();
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                format.id,
+                format.summary,
+                names.join(", ")
+            ));
         }
     }
     out

@@ -4,8 +4,9 @@ use crate::error::{FormatError, IngestError};
 use crate::formats::{self, Format, Output};
 use crate::sniff::Sniff;
 use rayon::prelude::*;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use verdict_evidence::{Evidence, Source, fingerprint};
+use verdict_evidence::{Evidence, SkippedFile, Source, fingerprint};
 
 /// One path the user gave, with the format they forced, if any.
 #[derive(Debug, Clone)]
@@ -27,7 +28,7 @@ impl Input {
 
     /// Parses a command-line input: `PATH`, or `FORMAT:PATH` to force the
     /// format of that one input. A path that exists as given wins over the
-    /// `FORMAT:` reading.
+    /// `FORMAT:` reading. `-` (or `FORMAT:-`) is standard input.
     pub fn parse(arg: &str) -> Result<Input, IngestError> {
         if let Some((id, path)) = arg.split_once(':')
             && !Path::new(arg).exists()
@@ -42,39 +43,154 @@ impl Input {
     }
 }
 
-/// Settings that some formats need.
+/// Settings that some formats need, and limits on what is read.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// A RustSec advisory database directory, for `cargo-lock` inputs.
     pub advisory_db: Option<PathBuf>,
+    /// The largest file read, in bytes; a larger file is refused with an
+    /// error naming it, its size and the limit. `None` means
+    /// [`Options::DEFAULT_MAX_FILE_BYTES`]. Pipes and standard input are
+    /// read up to the limit and refused past it.
+    pub max_file_bytes: Option<u64>,
+}
+
+impl Options {
+    /// The default [`Options::max_file_bytes`]: 2 GiB, well above any real
+    /// scanner report and below what would exhaust a CI runner's memory.
+    pub const DEFAULT_MAX_FILE_BYTES: u64 = 2 << 30;
+
+    /// The file size limit in effect.
+    pub fn file_limit(&self) -> u64 {
+        self.max_file_bytes.unwrap_or(Options::DEFAULT_MAX_FILE_BYTES)
+    }
 }
 
 /// One file to parse, after directories were expanded.
 struct Job {
+    /// The path shown in sources and messages.
     path: PathBuf,
     format: Option<&'static Format>,
-    /// Found by walking a directory: skip it when unrecognized.
+    /// Found by walking a directory: skipped (and recorded) when nothing
+    /// recognizes it.
     walked: bool,
+    /// How to get the bytes.
+    content: Content,
 }
+
+/// Where a job's bytes come from. Every file is read through one handle,
+/// opened once and checked with `fstat`, so it cannot be swapped between
+/// the check and the read.
+enum Content {
+    /// Already read (standard input).
+    Bytes(Vec<u8>),
+    /// A handle opened while expanding an explicit input.
+    Open(fs_err::File),
+    /// A regular file found while walking, with its inode from the
+    /// directory listing: the opened file must be the same one.
+    Walked { inode: Option<u64> },
+    /// A symlink's canonical target inside the input directory.
+    Linked(PathBuf),
+}
+
+/// One thing an input expanded to.
+enum Entry {
+    Job(Job),
+    Skipped(SkippedFile),
+}
+
+/// What one entry ended as.
+enum Outcome {
+    Ingested(Evidence),
+    Skipped(SkippedFile),
+}
+
+/// Why a file was skipped when no format recognizes it.
+const UNRECOGNIZED: &str = "not a recognized report format";
 
 /// Ingests every input and returns the merged evidence.
 ///
-/// Directories are walked recursively in file-name order; in a directory,
-/// files no format recognizes are skipped with a log note, while a file named
-/// explicitly that no format recognizes is an error. Files are parsed in
-/// parallel and merged in input order. The first error, in input order, is
-/// returned; no partial evidence is.
+/// Every file under an input directory is accounted for: it is ingested, or
+/// recorded in [`Evidence::skipped`] with the reason (no format recognizes
+/// it and its name claims none; a symlink that leaves the directory or
+/// cannot be resolved; a named pipe, which could block). Hidden files are
+/// read like any other. An empty file, a file whose name claims a format it
+/// does not parse as, a device or socket, a file over
+/// [`Options::max_file_bytes`] and a directory that yields no report are
+/// errors naming the file. A file named explicitly that no format
+/// recognizes is an error; `-` reads standard input. Directories are walked
+/// in file-name order, files are parsed in parallel and merged in input
+/// order; the first error, in input order, is returned, never partial
+/// evidence.
 pub fn ingest(inputs: &[Input], options: &Options) -> Result<Evidence, IngestError> {
-    let jobs = expand(inputs)?;
-    let results: Vec<Result<Option<Evidence>, IngestError>> =
-        jobs.par_iter().map(|job| parse_job(job, options)).collect();
+    let mut entries = Vec::new();
+    for input in inputs {
+        entries.push(expand(input, options)?);
+    }
+    let results: Vec<Vec<Result<Outcome, IngestError>>> = entries
+        .par_iter()
+        .map(|input_entries| {
+            input_entries
+                .par_iter()
+                .map(|entry| match entry {
+                    Entry::Job(job) => parse_job(job, options),
+                    Entry::Skipped(skipped) => Ok(Outcome::Skipped(skipped.clone())),
+                })
+                .collect()
+        })
+        .collect();
     let mut evidence = Evidence::default();
-    for result in results {
-        if let Some(one) = result? {
-            evidence.append(one);
+    for (input, outcomes) in inputs.iter().zip(results) {
+        let mut ingested = 0usize;
+        let mut skipped = Vec::new();
+        for outcome in outcomes {
+            match outcome? {
+                Outcome::Ingested(one) => {
+                    ingested += 1;
+                    evidence.append(one);
+                }
+                Outcome::Skipped(file) => skipped.push(file),
+            }
         }
+        if ingested == 0 && is_directory_input(input) {
+            return Err(IngestError::NoReports {
+                path: input.path.clone(),
+                skipped: skip_summary(&skipped),
+            });
+        }
+        evidence.skipped.extend(skipped);
     }
     Ok(evidence)
+}
+
+fn is_directory_input(input: &Input) -> bool {
+    !is_stdin(&input.path) && fs_err::metadata(&input.path).is_ok_and(|m| m.is_dir())
+}
+
+/// `2 files skipped: 1 not a recognized report format, 1 named pipe…`.
+fn skip_summary(skipped: &[SkippedFile]) -> String {
+    if skipped.is_empty() {
+        return "it holds no files".to_owned();
+    }
+    let mut reasons: Vec<(&str, usize)> = Vec::new();
+    for file in skipped {
+        // Reasons that name another file are counted by their first words.
+        let reason = file.reason.split(" `").next().unwrap_or(&file.reason);
+        match reasons.iter_mut().find(|(known, _)| *known == reason) {
+            Some((_, count)) => *count += 1,
+            None => reasons.push((reason, 1)),
+        }
+    }
+    let reasons: Vec<String> = reasons
+        .iter()
+        .map(|(reason, count)| format!("{count} {reason}"))
+        .collect();
+    format!(
+        "{} {} skipped: {}",
+        skipped.len(),
+        if skipped.len() == 1 { "file" } else { "files" },
+        reasons.join(", ")
+    )
 }
 
 /// Ingests one file with a known or detected format.
@@ -83,12 +199,11 @@ pub fn ingest_file(
     format: Option<&'static Format>,
     options: &Options,
 ) -> Result<Evidence, IngestError> {
-    let job = Job {
+    let input = Input {
         path: path.to_path_buf(),
         format,
-        walked: false,
     };
-    parse_job(&job, options).map(Option::unwrap_or_default)
+    ingest(&[input], options)
 }
 
 /// Parses bytes already in memory with one format, as [`ingest`] does after
@@ -111,49 +226,292 @@ pub fn parse_bytes(
     Ok(output)
 }
 
-fn expand(inputs: &[Input]) -> Result<Vec<Job>, IngestError> {
-    let mut jobs = Vec::new();
-    for input in inputs {
-        let metadata = fs_err::metadata(&input.path)?;
-        if !metadata.is_dir() {
-            jobs.push(Job {
-                path: input.path.clone(),
-                format: input.format,
-                walked: false,
-            });
-            continue;
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// What one input is made of: itself, or the files under it.
+fn expand(input: &Input, options: &Options) -> Result<Vec<Entry>, IngestError> {
+    let job = |content| {
+        Entry::Job(Job {
+            path: input.path.clone(),
+            format: input.format,
+            walked: false,
+            content,
+        })
+    };
+    if is_stdin(&input.path) {
+        let bytes = read_limited(std::io::stdin().lock(), &input.path, options, 0)?;
+        return Ok(vec![job(Content::Bytes(bytes))]);
+    }
+    // An explicit path is opened as given, following symlinks; the handle's
+    // own metadata decides what it is.
+    let file = fs_err::File::open(&input.path)?;
+    let metadata = file.metadata()?;
+    match kind_of(metadata.file_type()) {
+        FileKind::Directory => walk(input),
+        FileKind::Regular | FileKind::Pipe => Ok(vec![job(Content::Open(file))]),
+        FileKind::Special(kind) | FileKind::Symlink(kind) => Err(IngestError::NotAFile {
+            path: input.path.clone(),
+            kind,
+        }),
+    }
+}
+
+/// What a directory entry or an opened file is.
+enum FileKind {
+    Regular,
+    Directory,
+    Pipe,
+    Symlink(&'static str),
+    Special(&'static str),
+}
+
+fn kind_of(file_type: std::fs::FileType) -> FileKind {
+    #[cfg(unix)]
+    use std::os::unix::fs::FileTypeExt as _;
+    if file_type.is_file() {
+        return FileKind::Regular;
+    }
+    if file_type.is_dir() {
+        return FileKind::Directory;
+    }
+    if file_type.is_symlink() {
+        return FileKind::Symlink("symbolic link");
+    }
+    #[cfg(unix)]
+    {
+        if file_type.is_fifo() {
+            return FileKind::Pipe;
         }
-        let walker = walkdir::WalkDir::new(&input.path)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
-        for entry in walker {
-            let entry = entry.map_err(|error| {
-                let path = error
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| input.path.clone());
-                std::io::Error::other(format!("failed to walk `{}`: {error}", path.display()))
-            })?;
-            if entry.file_type().is_file() {
-                jobs.push(Job {
+        if file_type.is_char_device() {
+            return FileKind::Special("character device");
+        }
+        if file_type.is_block_device() {
+            return FileKind::Special("block device");
+        }
+        if file_type.is_socket() {
+            return FileKind::Special("socket");
+        }
+    }
+    FileKind::Special("special file")
+}
+
+/// Every file under a directory, in file-name order, as a job or a skip.
+fn walk(input: &Input) -> Result<Vec<Entry>, IngestError> {
+    let root = &input.path;
+    let canonical_root = fs_err::canonicalize(root)?;
+    // Symlinks are not followed by the walk: a link is resolved on its own
+    // below, so a loop cannot hang it and nothing outside is read.
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .min_depth(1)
+    {
+        let entry = entry.map_err(|error| {
+            let path = error.path().unwrap_or(root).display().to_string();
+            std::io::Error::other(format!("failed to walk `{path}`: {error}"))
+        })?;
+        found.push(entry);
+    }
+    // Where each regular file really is, so that a link to one of them is
+    // not read twice.
+    let regular: std::collections::HashSet<PathBuf> = found
+        .iter()
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| entry.path().strip_prefix(root).ok())
+        .map(|relative| canonical_root.join(relative))
+        .collect();
+    let mut entries = Vec::new();
+    for entry in found {
+        let skip = |reason: String| {
+            Entry::Skipped(SkippedFile {
+                path: entry.path().display().to_string(),
+                reason,
+            })
+        };
+        let job = |content| {
+            Entry::Job(Job {
+                path: entry.path().to_path_buf(),
+                format: input.format,
+                walked: true,
+                content,
+            })
+        };
+        match kind_of(entry.file_type()) {
+            FileKind::Directory => {}
+            FileKind::Regular => entries.push(job(Content::Walked {
+                inode: inode_of(&entry),
+            })),
+            FileKind::Pipe => entries.push(skip(
+                "named pipe: only read when named explicitly (reading it could block)".to_owned(),
+            )),
+            FileKind::Special(kind) => {
+                return Err(IngestError::NotAFile {
                     path: entry.into_path(),
-                    format: input.format,
-                    walked: true,
+                    kind,
                 });
+            }
+            FileKind::Symlink(_) => {
+                let target = match fs_err::canonicalize(entry.path()) {
+                    Ok(target) => target,
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                        entries.push(skip("symlink target does not exist".to_owned()));
+                        continue;
+                    }
+                    Err(_) => {
+                        entries.push(skip(
+                            "symlink cannot be resolved (a loop, or a target that cannot be read)"
+                                .to_owned(),
+                        ));
+                        continue;
+                    }
+                };
+                if !target.starts_with(&canonical_root) {
+                    entries.push(skip(
+                        "symlink points outside the input directory".to_owned(),
+                    ));
+                } else if regular.contains(&target) {
+                    let relative = target.strip_prefix(&canonical_root).unwrap_or(&target);
+                    entries.push(skip(format!(
+                        "symlink to `{}`, which is read under its own path",
+                        root.join(relative).display()
+                    )));
+                } else {
+                    match fs_err::metadata(&target).map(|m| kind_of(m.file_type())) {
+                        Ok(FileKind::Directory) => entries.push(skip(
+                            "symlink to a directory inside the input directory, whose files are read under their own paths"
+                                .to_owned(),
+                        )),
+                        Ok(FileKind::Pipe) => entries.push(skip(
+                            "symlink to a named pipe: only read when named explicitly (reading it could block)"
+                                .to_owned(),
+                        )),
+                        Ok(FileKind::Special(kind) | FileKind::Symlink(kind)) => {
+                            return Err(IngestError::NotAFile {
+                                path: entry.into_path(),
+                                kind,
+                            });
+                        }
+                        Ok(FileKind::Regular) => entries.push(job(Content::Linked(target))),
+                        Err(error) => return Err(error.into()),
+                    }
+                }
             }
         }
     }
-    Ok(jobs)
+    Ok(entries)
 }
 
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|name| name.starts_with('.'))
+#[cfg(unix)]
+fn inode_of(entry: &walkdir::DirEntry) -> Option<u64> {
+    use walkdir::DirEntryExt as _;
+    Some(entry.ino())
 }
 
-fn parse_job(job: &Job, options: &Options) -> Result<Option<Evidence>, IngestError> {
-    let bytes = fs_err::read(&job.path)?;
+#[cfg(not(unix))]
+fn inode_of(_: &walkdir::DirEntry) -> Option<u64> {
+    None
+}
+
+#[cfg(unix)]
+fn inode_of_metadata(metadata: &std::fs::Metadata) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt as _;
+    Some(metadata.ino())
+}
+
+#[cfg(not(unix))]
+fn inode_of_metadata(_: &std::fs::Metadata) -> Option<u64> {
+    None
+}
+
+/// Reads a job's bytes through one handle: open, `fstat`, read.
+fn read_job(job: &Job, options: &Options) -> Result<Vec<u8>, IngestError> {
+    let opened;
+    let file = match &job.content {
+        Content::Bytes(bytes) => return Ok(bytes.clone()),
+        Content::Open(file) => file,
+        Content::Walked { .. } => {
+            opened = fs_err::File::open(&job.path)?;
+            &opened
+        }
+        Content::Linked(target) => {
+            opened = fs_err::File::open(target)?;
+            &opened
+        }
+    };
+    let metadata = file.metadata()?;
+    match kind_of(metadata.file_type()) {
+        FileKind::Regular => {}
+        // A pipe named explicitly is read up to the limit.
+        FileKind::Pipe if matches!(job.content, Content::Open(_)) => {}
+        // Anything else was a regular file when listed: it was swapped.
+        _ if !matches!(job.content, Content::Open(_)) => {
+            return Err(IngestError::Changed {
+                path: job.path.clone(),
+            });
+        }
+        FileKind::Directory | FileKind::Pipe => {
+            return Err(IngestError::Changed {
+                path: job.path.clone(),
+            });
+        }
+        FileKind::Special(kind) | FileKind::Symlink(kind) => {
+            return Err(IngestError::NotAFile {
+                path: job.path.clone(),
+                kind,
+            });
+        }
+    }
+    if let Content::Walked { inode: Some(inode) } = job.content
+        && inode_of_metadata(&metadata) != Some(inode)
+    {
+        return Err(IngestError::Changed {
+            path: job.path.clone(),
+        });
+    }
+    let limit = options.file_limit();
+    if metadata.is_file() && metadata.len() > limit {
+        return Err(IngestError::TooLarge {
+            path: job.path.clone(),
+            size: metadata.len(),
+            limit,
+        });
+    }
+    read_limited(file, &job.path, options, metadata.len())
+}
+
+/// Reads to the end, refusing more than the size limit.
+fn read_limited(
+    reader: impl Read,
+    path: &Path,
+    options: &Options,
+    expected: u64,
+) -> Result<Vec<u8>, IngestError> {
+    let limit = options.file_limit();
+    let mut bytes = Vec::with_capacity(expected.min(limit) as usize);
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|error| {
+            std::io::Error::new(
+                error.kind(),
+                format!("failed to read `{}`: {error}", path.display()),
+            )
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+fn parse_job(job: &Job, options: &Options) -> Result<Outcome, IngestError> {
+    let bytes = read_job(job, options)?;
     // The digest is only needed at the end: compute it on another core while
     // this one detects and parses (a large SARIF log spends as long hashing
     // as scanning).
@@ -161,8 +519,9 @@ fn parse_job(job: &Job, options: &Options) -> Result<Option<Evidence>, IngestErr
         || fingerprint::sha256_hex(&bytes),
         || parse_content(job, &bytes, options),
     );
-    let Some((format, output)) = parsed? else {
-        return Ok(None);
+    let (format, output) = match parsed? {
+        Ok(parsed) => parsed,
+        Err(skipped) => return Ok(Outcome::Skipped(skipped)),
     };
     let mut evidence = output.evidence;
     evidence.sources = vec![Source {
@@ -171,39 +530,59 @@ fn parse_job(job: &Job, options: &Options) -> Result<Option<Evidence>, IngestErr
         sha256,
         tool: output.tool,
         records: 0,
+        kinds: output
+            .kinds
+            .unwrap_or_else(|| format.family.kinds().to_vec()),
     }];
     evidence.sources[0].records = evidence.record_count();
-    Ok(Some(evidence))
+    Ok(Outcome::Ingested(evidence))
 }
 
-/// Detects (or takes the forced) format and parses; `None` for a walked
-/// file no format recognizes.
+/// Detects (or takes the forced) format and parses; `Err(skipped)` for a
+/// walked file that nothing recognizes.
 fn parse_content(
     job: &Job,
     bytes: &[u8],
     options: &Options,
-) -> Result<Option<(&'static Format, Output)>, IngestError> {
+) -> Result<Result<(&'static Format, Output), SkippedFile>, IngestError> {
     let invalid = |format: &'static Format, error: FormatError| IngestError::Invalid {
         path: job.path.clone(),
         format: format.id,
         error,
     };
     let content = strip_bom(bytes);
+    if content.iter().all(u8::is_ascii_whitespace) {
+        return Err(IngestError::Empty {
+            path: job.path.clone(),
+        });
+    }
     let sniff = Sniff::new(&job.path, content);
     let format = match job.format {
         Some(format) => format,
-        None => match formats::detect(&sniff) {
-            Some(format) => format,
-            None if job.walked => {
-                tracing::info!(path = %job.path.display(), "skipped: no format recognizes this file");
-                return Ok(None);
-            }
-            None => {
-                return Err(IngestError::Unrecognized {
+        None => {
+            // Encodings no parser reads are errors, not "unrecognized".
+            if let Err(error) = check_encoding(bytes) {
+                return Err(IngestError::Invalid {
                     path: job.path.clone(),
+                    format: "input",
+                    error,
                 });
             }
-        },
+            match formats::resolve(&sniff) {
+                Some(format) => format,
+                None if job.walked => {
+                    return Ok(Err(SkippedFile {
+                        path: job.path.display().to_string(),
+                        reason: UNRECOGNIZED.to_owned(),
+                    }));
+                }
+                None => {
+                    return Err(IngestError::Unrecognized {
+                        path: job.path.clone(),
+                    });
+                }
+            }
+        }
     };
     check_encoding(bytes).map_err(|error| invalid(format, error))?;
     let mut output = Output::default();
@@ -213,7 +592,7 @@ fn parse_content(
         options,
     };
     (format.parse)(&parse_input, &mut output).map_err(|error| invalid(format, error))?;
-    Ok(Some((format, output)))
+    Ok(Ok((format, output)))
 }
 
 fn strip_bom(bytes: &[u8]) -> &[u8] {
@@ -226,9 +605,6 @@ fn check_encoding(bytes: &[u8]) -> Result<(), FormatError> {
         return Err(FormatError::new(
             "file is UTF-16 encoded: convert it to UTF-8",
         ));
-    }
-    if bytes.is_empty() {
-        return Err(FormatError::new("file is empty"));
     }
     Ok(())
 }

@@ -2,6 +2,13 @@
 //! document ([`verdict_gate::document::Verdict`]), so any report can be
 //! re-rendered from a stored JSON verdict.
 //!
+//! Much of the document's text comes from whoever controls a pull request
+//! (paths, messages, rule ids, branch names) or from plugins. Every renderer
+//! prints such text through [`text`], which keeps it on one line, escapes
+//! control, bidi and invisible characters, and so cannot forge verdict's own
+//! lines; JSON renderers use [`text::json`], which escapes the same
+//! characters faithfully.
+//!
 //! ```
 //! use verdict_report::{OutputFormat, render};
 //! # let verdict: verdict_gate::document::Verdict = serde_json::from_str(
@@ -14,6 +21,7 @@
 //! ```
 
 mod render;
+pub mod text;
 
 use verdict_gate::document::Verdict;
 

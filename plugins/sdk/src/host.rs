@@ -3,7 +3,7 @@
 
 use crate::evidence::Backend;
 use crate::{
-    Commit, Component, CoverageTotals, Document, FileCoverage, Filter, Finding, Kind, Location,
+    AdvisoryKind, Commit, Component, CoverageTotals, Document, FileCoverage, Filter, Finding, Kind, Location,
     Notice, NoticeKind, Secret, Severity, Source, TestCase, TestStatus, TestSuite, Vulnerability,
 };
 
@@ -124,7 +124,45 @@ fn severity(s: wit::Severity) -> Severity {
         wit::Severity::Medium => Severity::Medium,
         wit::Severity::High => Severity::High,
         wit::Severity::Critical => Severity::Critical,
+        wit::Severity::Unknown => Severity::Unknown,
     }
+}
+
+fn kind(kind: wit::EvidenceKind) -> Kind {
+    match kind {
+        wit::EvidenceKind::Findings => Kind::Findings,
+        wit::EvidenceKind::Vulnerabilities => Kind::Vulnerabilities,
+        wit::EvidenceKind::Secrets => Kind::Secrets,
+        wit::EvidenceKind::Coverage => Kind::Coverage,
+        wit::EvidenceKind::Components => Kind::Components,
+        wit::EvidenceKind::Tests => Kind::Tests,
+        wit::EvidenceKind::Documents => Kind::Documents,
+        wit::EvidenceKind::Commits => Kind::Commits,
+    }
+}
+
+fn advisory_kind(kind: wit::AdvisoryKind) -> AdvisoryKind {
+    match kind {
+        wit::AdvisoryKind::Vulnerability => AdvisoryKind::Vulnerability,
+        wit::AdvisoryKind::Unmaintained => AdvisoryKind::Unmaintained,
+        wit::AdvisoryKind::Unsound => AdvisoryKind::Unsound,
+        wit::AdvisoryKind::Yanked => AdvisoryKind::Yanked,
+        wit::AdvisoryKind::Withdrawn => AdvisoryKind::Withdrawn,
+        wit::AdvisoryKind::Malicious => AdvisoryKind::Malicious,
+        wit::AdvisoryKind::Informational => AdvisoryKind::Informational,
+    }
+}
+
+fn event(event: wit::RunEvent) -> String {
+    match event {
+        wit::RunEvent::Push => "push",
+        wit::RunEvent::PullRequest => "pull-request",
+        wit::RunEvent::Schedule => "schedule",
+        wit::RunEvent::Deploy => "deploy",
+        wit::RunEvent::Manual => "manual",
+        wit::RunEvent::Other => "other",
+    }
+    .to_owned()
 }
 
 fn to_severity(s: Severity) -> wit::Severity {
@@ -134,6 +172,7 @@ fn to_severity(s: Severity) -> wit::Severity {
         Severity::Medium => wit::Severity::Medium,
         Severity::High => wit::Severity::High,
         Severity::Critical => wit::Severity::Critical,
+        Severity::Unknown => wit::Severity::Unknown,
     }
 }
 
@@ -179,6 +218,7 @@ fn source(s: wit::Source) -> Source {
         format: s.format,
         sha256: s.sha256,
         tool: s.tool,
+        kinds: s.kinds.into_iter().map(kind).collect(),
     }
 }
 
@@ -221,6 +261,7 @@ fn vulnerability(v: wit::Vulnerability) -> Vulnerability {
         package: v.package,
         version: v.version,
         fixed_versions: v.fixed_versions,
+        kind: advisory_kind(v.kind),
         severity: severity(v.severity),
         cvss_score: v.cvss_score,
         title: v.title,
@@ -312,6 +353,8 @@ fn context(c: wit::Context) -> crate::Context {
         policy_id: c.policy_id,
         environment: c.environment,
         branch: c.branch,
+        target_branch: c.target_branch,
+        event: c.event.map(event),
         version: c.version,
         now: c.now,
         now_unix: c.now_unix,
@@ -327,6 +370,7 @@ fn to_descriptor(d: crate::Descriptor) -> wit::Descriptor {
         version: d.version,
         description: d.description,
         consumes: d.consumes.into_iter().map(to_kind).collect(),
+        requires: d.requires.into_iter().map(to_kind).collect(),
         config_schema: d.config_schema,
         controls: d
             .controls
@@ -368,6 +412,7 @@ fn to_outcome(o: crate::Outcome) -> wit::Outcome {
     wit::Outcome {
         violations,
         controls,
+        notes: o.notes,
     }
 }
 

@@ -28,6 +28,7 @@
 //!             version: "0.1.0".into(),
 //!             description: "Fails on findings at or above a severity.".into(),
 //!             consumes: vec![Kind::Findings],
+//!             requires: vec![Kind::Findings],
 //!             config_schema: r#"{"type":"object"}"#.into(),
 //!             controls: vec![],
 //!         }
@@ -79,7 +80,7 @@ pub use outcome::{
     ViolationBuilder, fingerprint,
 };
 pub use types::{
-    Commit, Component, CoverageTotals, Document, FileCoverage, Filter, Finding, Kind, Location,
+    AdvisoryKind, Commit, Component, CoverageTotals, Document, FileCoverage, Filter, Finding, Kind, Location,
     Notice, NoticeKind, Secret, Severity, Source, TestCase, TestStatus, TestSuite, Vulnerability,
     percent,
 };

@@ -35,6 +35,10 @@ pub struct Descriptor {
     pub description: String,
     /// The evidence kinds it reads; the host sends only these.
     pub consumes: Vec<Kind>,
+    /// The kinds it cannot decide without (a subset of `consumes`): when no
+    /// input speaks for one, the gate does not evaluate the policy and its
+    /// result is `error` (unless the gate file says `missing = …`).
+    pub requires: Vec<Kind>,
     /// JSON Schema (draft 2020-12) of its configuration, as JSON text.
     pub config_schema: String,
     /// Controls it can report on.
@@ -48,8 +52,13 @@ pub struct Context {
     pub policy_id: String,
     /// Target environment (`production`, `staging`…).
     pub environment: Option<String>,
-    /// Branch being built or merged.
+    /// Branch that was built (for a pull request, its head branch).
     pub branch: Option<String>,
+    /// For a pull or merge request, the branch it merges into.
+    pub target_branch: Option<String>,
+    /// What started the run (`push`, `pull-request`, `schedule`, `deploy`,
+    /// `manual`, `other`), when known.
+    pub event: Option<String>,
     /// Version being deployed.
     pub version: Option<String>,
     /// The run's time, RFC 3339 with offset.
@@ -230,6 +239,9 @@ pub struct Outcome {
     pub violations: Vec<Violation>,
     /// Control results, for compliance policies.
     pub controls: Vec<ControlResult>,
+    /// Notes that do not fail the policy (an ignore entry that matched
+    /// nothing, one that expired).
+    pub notes: Vec<String>,
 }
 
 impl Outcome {
@@ -242,7 +254,7 @@ impl Outcome {
     pub fn violations(violations: Vec<Violation>) -> Self {
         Outcome {
             violations,
-            controls: Vec::new(),
+            ..Outcome::default()
         }
     }
 

@@ -12,8 +12,11 @@ use std::str::FromStr;
 /// How bad a record is, in one vocabulary for every tool.
 ///
 /// Ordered from least to most severe, so `severity >= Severity::High` reads as
-/// it should. Deserializes from the lowercase names (`"high"`), which is what
-/// configurations use.
+/// it should. [`Severity::Unknown`] (the tool gave none) orders above
+/// `Critical`, so a threshold never lets an unknown through as harmless:
+/// a policy that wants otherwise maps it explicitly (see
+/// [`Severity::or_assume`]). Deserializes from the lowercase names (`"high"`),
+/// which is what configurations use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
@@ -27,17 +30,29 @@ pub enum Severity {
     High,
     /// Critical.
     Critical,
+    /// The tool gave no severity, or one verdict cannot place.
+    Unknown,
 }
 
 impl Severity {
-    /// Every severity, least severe first.
-    pub const ALL: [Severity; 5] = [
+    /// Every severity, least severe first (`unknown` last).
+    pub const ALL: [Severity; 6] = [
         Severity::Info,
         Severity::Low,
         Severity::Medium,
         Severity::High,
         Severity::Critical,
+        Severity::Unknown,
     ];
+
+    /// This severity, or `assumed` when it is [`Severity::Unknown`] and the
+    /// policy's configuration says how to treat unknowns.
+    pub fn or_assume(self, assumed: Option<Severity>) -> Severity {
+        match (self, assumed) {
+            (Severity::Unknown, Some(assumed)) => assumed,
+            (severity, _) => severity,
+        }
+    }
 
     /// The lowercase name used in configuration and reports.
     pub fn as_str(self) -> &'static str {
@@ -47,6 +62,7 @@ impl Severity {
             Severity::Medium => "medium",
             Severity::High => "high",
             Severity::Critical => "critical",
+            Severity::Unknown => "unknown",
         }
     }
 }
@@ -66,7 +82,7 @@ impl FromStr for Severity {
             .find(|severity| severity.as_str() == text)
             .ok_or_else(|| {
                 crate::Error::new(format!(
-                    "unknown severity `{text}`: expected one of `info`, `low`, `medium`, `high`, `critical`"
+                    "unknown severity `{text}`: expected one of `info`, `low`, `medium`, `high`, `critical`, `unknown`"
                 ))
             })
     }
@@ -92,6 +108,79 @@ pub enum Kind {
     Documents,
     /// [`Commit`]s.
     Commits,
+}
+
+impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 8] = [
+        Kind::Findings,
+        Kind::Vulnerabilities,
+        Kind::Secrets,
+        Kind::Coverage,
+        Kind::Components,
+        Kind::Tests,
+        Kind::Documents,
+        Kind::Commits,
+    ];
+
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Findings => "findings",
+            Kind::Vulnerabilities => "vulnerabilities",
+            Kind::Secrets => "secrets",
+            Kind::Coverage => "coverage",
+            Kind::Components => "components",
+            Kind::Tests => "tests",
+            Kind::Documents => "documents",
+            Kind::Commits => "commits",
+        }
+    }
+}
+
+/// What an advisory says about a package. Only `Vulnerability` and
+/// `Malicious` are security flaws; the others are informational.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum AdvisoryKind {
+    /// A security vulnerability.
+    #[default]
+    Vulnerability,
+    /// The package is no longer maintained.
+    Unmaintained,
+    /// Unsound code not known to be exploitable.
+    Unsound,
+    /// The installed release was yanked.
+    Yanked,
+    /// The advisory was withdrawn.
+    Withdrawn,
+    /// A malicious package.
+    Malicious,
+    /// Another informational notice.
+    Informational,
+}
+
+impl AdvisoryKind {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdvisoryKind::Vulnerability => "vulnerability",
+            AdvisoryKind::Unmaintained => "unmaintained",
+            AdvisoryKind::Unsound => "unsound",
+            AdvisoryKind::Yanked => "yanked",
+            AdvisoryKind::Withdrawn => "withdrawn",
+            AdvisoryKind::Malicious => "malicious",
+            AdvisoryKind::Informational => "informational",
+        }
+    }
+}
+
+impl fmt::Display for AdvisoryKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A place in a file.
@@ -127,6 +216,8 @@ pub struct Source {
     pub sha256: String,
     /// Producing tool, when the file says.
     pub tool: Option<String>,
+    /// Kinds of evidence the file speaks for, even with no records of them.
+    pub kinds: Vec<Kind>,
 }
 
 /// A code scanning, lint or IaC result.
@@ -177,6 +268,8 @@ pub struct Vulnerability {
     pub version: Option<String>,
     /// Versions that fix it.
     pub fixed_versions: Vec<String>,
+    /// Vulnerability, or an informational kind.
+    pub kind: AdvisoryKind,
     /// Normalized severity.
     pub severity: Severity,
     /// CVSS base score.

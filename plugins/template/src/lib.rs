@@ -39,6 +39,7 @@ impl Policy for MaxFindings {
             description: "Fails when there are more findings at or above a severity than allowed."
                 .into(),
             consumes: vec![Kind::Findings],
+            requires: vec![Kind::Findings],
             config_schema: r#"{
               "$schema": "https://json-schema.org/draft/2020-12/schema",
               "type": "object",

@@ -1,8 +1,9 @@
 //! bandit JSON reports: Python security findings.
 //!
 //! Each result becomes a finding: rule `test_id`, severity from
-//! `issue_severity` (`UNDEFINED` is info; a word bandit does not use is read
-//! as high, with a warning, so an unfamiliar rating never lowers risk), the
+//! `issue_severity` (`UNDEFINED`, bandit's default when a test sets none, is
+//! `unknown`; so is a word bandit does not use, with a warning, so an
+//! unfamiliar rating never lowers risk), the
 //! confidence as a `confidence:<level>` tag and the CWE from `issue_cwe`.
 //! The fingerprint hashes the code of the flagged lines (`line_range`) without
 //! bandit's line-number prefixes and with whitespace collapsed, so it survives
@@ -22,12 +23,10 @@ use verdict_evidence::{Finding, Location, Notice, NoticeKind, Severity, fingerpr
 const TOOL: &str = "bandit";
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
-    // bandit sorts its keys: `errors`, `generated_at`, `metrics`, `results`.
-    // Per-file metrics can push `results` past the sniffed head.
+    // bandit's top level: `errors`, `generated_at`, `metrics`, `results`.
     sniff.shape == Shape::JsonObject
-        && sniff.has_json_key("generated_at")
-        && sniff.has_json_key("metrics")
-        && (sniff.has_json_key("errors") || sniff.has_json_key("results"))
+        && sniff.has_keys(&["generated_at", "metrics"])
+        && (sniff.has_key("errors") || sniff.has_key("results"))
 }
 
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
@@ -121,7 +120,7 @@ fn finding(result: &BanditResult<'_>, severities: &mut SeverityWords) -> Finding
     let mut finding = Finding::new(0, TOOL, result.test_id.as_ref());
     let word = result.issue_severity.as_ref();
     finding.severity = if word.eq_ignore_ascii_case("undefined") {
-        Severity::Info
+        Severity::Unknown
     } else {
         severities.map(Some(word))
     };

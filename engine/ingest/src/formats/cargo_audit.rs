@@ -7,18 +7,17 @@
 //! Every entry of `warnings` (unmaintained, unsound, notice, yanked) becomes a
 //! [`Vulnerability`] too, so that a gate can act on it: its id is the
 //! informational advisory's id, or `<kind>:<crate>` when the warning has no
-//! advisory (yanked crates), and its title starts with the kind
-//! (`unmaintained: …`, `yanked: …`).
+//! advisory (yanked crates), and its [`AdvisoryKind`] says what it is
+//! (`unmaintained`, `unsound`, `yanked`; `notice` and kinds RustSec may add
+//! later are `informational`), so policies tell them apart by a field.
 //!
-//! Severity, shared with native `Cargo.lock` audits (`cargo-lock`):
-//! - an advisory with a CVSS vector gets the band of its base score;
-//! - otherwise a warning or an informational advisory is `low`: cargo-audit
-//!   itself does not fail on them;
-//! - otherwise `medium`: a RustSec vulnerability without a score is still a
-//!   vulnerability, and medium neither hides it nor inflates it.
+//! Severity, shared with native `Cargo.lock` audits (`cargo-lock`): the band
+//! of the CVSS base score when the advisory has a vector, otherwise
+//! `unknown`: RustSec gave no rating, and verdict does not invent one
+//! (vulnerability policies skip the informational kinds unless configured).
 //!
-//! An advisory the report marks as withdrawn is kept and also yields a warning
-//! notice. `vulnerabilities.count` must match the list's length, so a
+//! An advisory the report marks as withdrawn is kept with kind `withdrawn`
+//! and also yields a warning notice. `vulnerabilities.count` must match the list's length, so a
 //! truncated or hand-edited report is an error rather than a short list.
 
 use crate::error::FormatError;
@@ -29,16 +28,14 @@ use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
-use verdict_evidence::{Notice, NoticeKind, Severity, Vulnerability, cvss_band};
+use verdict_evidence::{AdvisoryKind, Notice, NoticeKind, Severity, Vulnerability, cvss_band};
 
 /// The OSV ecosystem name of Rust crates.
 pub(crate) const ECOSYSTEM: &str = "crates.io";
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
     sniff.shape == Shape::JsonObject
-        && sniff.has_json_key("database")
-        && sniff.has_json_key("lockfile")
-        && sniff.has_json_key("vulnerabilities")
+        && sniff.has_keys(&["database", "lockfile", "vulnerabilities"])
 }
 
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
@@ -74,6 +71,7 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
                 .collect(),
             cvss: score_of(advisory)?,
             warning: advisory.informational.as_deref(),
+            withdrawn: advisory.withdrawn.is_some(),
             title: &advisory.title,
             target: None,
         };
@@ -115,6 +113,10 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
             patched,
             cvss,
             warning: Some(&warning.kind),
+            withdrawn: warning
+                .advisory
+                .as_ref()
+                .is_some_and(|advisory| advisory.withdrawn.is_some()),
             title: &title,
             target: None,
         };
@@ -142,24 +144,23 @@ pub(crate) struct Match<'a> {
     /// The warning kind (`unmaintained`, `unsound`, `notice`, `yanked`…) or
     /// informational kind; `None` for a vulnerability.
     pub warning: Option<&'a str>,
+    /// Whether the advisory was withdrawn.
+    pub withdrawn: bool,
     pub title: &'a str,
     pub target: Option<String>,
 }
 
 impl Match<'_> {
     pub(crate) fn into_vulnerability(self, tool: &str) -> Vulnerability {
-        let title = match self.warning {
-            Some(kind) => format!("{kind}: {}", self.title),
-            None => self.title.to_owned(),
-        };
         Vulnerability {
             aliases: self.aliases,
             ecosystem: Some(ECOSYSTEM.to_owned()),
             version: Some(self.version.to_owned()),
             fixed_versions: self.patched,
-            severity: severity_of(self.cvss, self.warning.is_some()),
+            kind: advisory_kind(self.warning, self.withdrawn),
+            severity: severity_of(self.cvss),
             cvss_score: self.cvss,
-            title: (!title.is_empty()).then_some(title),
+            title: (!self.title.is_empty()).then(|| self.title.to_owned()),
             target: self.target,
             ..Vulnerability::new(0, tool, self.id, self.package)
         }
@@ -168,11 +169,24 @@ impl Match<'_> {
 }
 
 /// The severity rule shared by `cargo-audit` and `cargo-lock` (see the module docs).
-pub(crate) fn severity_of(cvss: Option<f64>, informational: bool) -> Severity {
-    match cvss {
-        Some(score) => cvss_band(score),
-        None if informational => Severity::Low,
-        None => Severity::Medium,
+pub(crate) fn severity_of(cvss: Option<f64>) -> Severity {
+    cvss.map_or(Severity::Unknown, cvss_band)
+}
+
+/// The advisory kind of a RustSec warning or informational kind. A
+/// withdrawn advisory is `withdrawn` whatever it was; an informational kind
+/// verdict does not know is `informational`, never a vulnerability, because
+/// RustSec marks only non-vulnerabilities as informational.
+pub(crate) fn advisory_kind(warning: Option<&str>, withdrawn: bool) -> AdvisoryKind {
+    if withdrawn {
+        return AdvisoryKind::Withdrawn;
+    }
+    match warning {
+        None => AdvisoryKind::Vulnerability,
+        Some(kind) if kind.eq_ignore_ascii_case("unmaintained") => AdvisoryKind::Unmaintained,
+        Some(kind) if kind.eq_ignore_ascii_case("unsound") => AdvisoryKind::Unsound,
+        Some(kind) if kind.eq_ignore_ascii_case("yanked") => AdvisoryKind::Yanked,
+        Some(_) => AdvisoryKind::Informational,
     }
 }
 
@@ -326,10 +340,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn severity_prefers_cvss_then_informational_then_medium() {
-        assert_eq!(severity_of(Some(9.8), true), Severity::Critical);
-        assert_eq!(severity_of(None, true), Severity::Low);
-        assert_eq!(severity_of(None, false), Severity::Medium);
+    fn severity_is_the_cvss_band_else_unknown() {
+        assert_eq!(severity_of(Some(9.8)), Severity::Critical);
+        assert_eq!(severity_of(None), Severity::Unknown);
+    }
+
+    #[test]
+    fn warning_kinds_become_advisory_kinds() {
+        assert_eq!(advisory_kind(None, false), AdvisoryKind::Vulnerability);
+        assert_eq!(
+            advisory_kind(Some("unmaintained"), false),
+            AdvisoryKind::Unmaintained
+        );
+        assert_eq!(advisory_kind(Some("unsound"), false), AdvisoryKind::Unsound);
+        assert_eq!(advisory_kind(Some("yanked"), false), AdvisoryKind::Yanked);
+        assert_eq!(
+            advisory_kind(Some("notice"), false),
+            AdvisoryKind::Informational
+        );
+        assert_eq!(advisory_kind(None, true), AdvisoryKind::Withdrawn);
     }
 
     #[test]

@@ -23,7 +23,10 @@ use crate::formats::{Output, ParseInput};
 use crate::sniff::Sniff;
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
-    sniff.xml_root() == Some("coverage") && sniff.contains("<project")
+    // Clover's root `<coverage>` (Cobertura's too) opens with `<project>`.
+    sniff.xml().is_some_and(|root| {
+        root.name == "coverage" && root.first_child == Some("project")
+    })
 }
 
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {

@@ -21,12 +21,14 @@ use crate::sniff::Sniff;
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
     // Clover's root element is `<coverage>` too; its `<project>` child tells
-    // it apart, and Cobertura has no such element.
-    sniff.xml_root() == Some("coverage")
-        && !sniff.contains("<project")
-        && (sniff.contains("line-rate")
-            || sniff.contains("<packages")
-            || sniff.contains("<sources"))
+    // it apart. Cobertura's root carries rates, or opens with its sources or
+    // packages.
+    sniff.xml().is_some_and(|root| {
+        root.name == "coverage"
+            && root.first_child != Some("project")
+            && (root.attributes.contains(&"line-rate")
+                || matches!(root.first_child, Some("sources" | "packages")))
+    })
 }
 
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {

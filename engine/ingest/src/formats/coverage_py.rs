@@ -19,10 +19,16 @@ use std::fmt;
 use verdict_evidence::FileCoverage;
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
+    // `{"meta": {"format", "version", "branch_coverage", …}, "files": {…}, "totals": …}`
     sniff.shape == Shape::JsonObject
-        && sniff.has_json_key("meta")
-        && sniff.has_json_key("files")
-        && (sniff.has_json_key("branch_coverage") || sniff.has_json_key("show_contexts"))
+        && sniff.value_of_kind("files", crate::sniff::JsonKind::Object).is_some()
+        && sniff
+            .value_of_kind("meta", crate::sniff::JsonKind::Object)
+            .is_some_and(|meta| {
+                meta.keys()
+                    .iter()
+                    .any(|key| key == "branch_coverage" || key == "show_contexts")
+            })
 }
 
 #[derive(Deserialize)]

@@ -15,9 +15,7 @@ use std::borrow::Cow;
 use verdict_evidence::Component;
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
-    sniff.shape == Shape::JsonObject
-        && sniff.has_json_key("bomFormat")
-        && sniff.contains("\"CycloneDX\"")
+    sniff.shape == Shape::JsonObject && sniff.string("bomFormat").as_deref() == Some("CycloneDX")
 }
 
 #[derive(Deserialize)]

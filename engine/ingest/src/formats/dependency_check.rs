@@ -7,7 +7,8 @@
 //! - Severity is the highest of the ratings the record gives (CVSS v3, v4
 //!   and v2 severities and dependency-check's own `severity`), so no one
 //!   rating can lower risk; the CVSS score is likewise the highest base score.
-//!   A word dependency-check does not use is read as high, with a warning.
+//!   A word dependency-check does not use is read as `unknown`, with a
+//!   warning; a record with no rating at all is `unknown` too.
 //! - `suppressedVulnerabilities` were waived in dependency-check's own
 //!   suppression file: they are not reported.
 //! - Vulnerabilities are listed once, under the main dependency, not again
@@ -28,8 +29,8 @@ const TOOL: &str = "dependency-check";
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
     sniff.shape == Shape::JsonObject
-        && sniff.has_json_key("reportSchema")
-        && (sniff.has_json_key("scanInfo") || sniff.has_json_key("dependencies"))
+        && sniff.has_key("reportSchema")
+        && (sniff.has_key("scanInfo") || sniff.has_key("dependencies"))
 }
 
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
@@ -188,16 +189,16 @@ fn vulnerability(
 
 /// What a package URL says about the package.
 #[derive(Debug, PartialEq)]
-struct Purl {
-    ecosystem: String,
-    name: String,
-    version: Option<String>,
+pub(crate) struct Purl {
+    pub(crate) ecosystem: String,
+    pub(crate) name: String,
+    pub(crate) version: Option<String>,
 }
 
 impl Purl {
     /// Reads `pkg:type/namespace/name@version?qualifiers#subpath`. Maven
     /// names are `group:artifact`, as OSV writes them.
-    fn parse(purl: &str) -> Option<Purl> {
+    pub(crate) fn parse(purl: &str) -> Option<Purl> {
         let rest = purl.strip_prefix("pkg:")?;
         let rest = rest.split(['?', '#']).next()?;
         let (kind, path) = rest.split_once('/')?;

@@ -18,9 +18,7 @@ use verdict_evidence::{Location, Redacted, Secret, fingerprint};
 const TOOL: &str = "detect-secrets";
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
-    sniff.shape == Shape::JsonObject
-        && sniff.has_json_key("plugins_used")
-        && sniff.has_json_key("results")
+    sniff.shape == Shape::JsonObject && sniff.has_keys(&["plugins_used", "results"])
 }
 
 #[derive(Deserialize)]

@@ -6,20 +6,18 @@ use crate::sniff::{Shape, Sniff};
 use serde::Deserialize;
 use verdict_evidence::Document;
 
+/// Any well-formed JSON object or array. Only well-formed documents count:
+/// INI and TOML files can start with `[`, and a file that is not JSON is
+/// read as JSON only when its name claims it (`*.json`).
 pub(crate) fn detect_json(sniff: &Sniff<'_>) -> bool {
     matches!(sniff.shape, Shape::JsonObject | Shape::JsonArray)
-        && !matches!(
-            sniff.extension().as_deref(),
-            Some("yaml" | "yml" | "toml" | "lock")
-        )
+        && serde_json::from_slice::<serde::de::IgnoredAny>(sniff.content).is_ok()
 }
 
-pub(crate) fn detect_yaml(sniff: &Sniff<'_>) -> bool {
-    matches!(sniff.extension().as_deref(), Some("yaml" | "yml"))
-}
-
-pub(crate) fn detect_toml(sniff: &Sniff<'_>) -> bool {
-    matches!(sniff.extension().as_deref(), Some("toml"))
+/// YAML and TOML have no content that tells them from text: they are read
+/// when their file name claims them (`Format::names`), or when forced.
+pub(crate) fn detect_by_name_only(_: &Sniff<'_>) -> bool {
+    false
 }
 
 pub(crate) fn parse_json(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
@@ -58,11 +56,7 @@ pub(crate) fn parse_yaml(input: &ParseInput<'_>, output: &mut Output) -> Result<
 }
 
 fn yaml_error(error: &serde_yaml_ng::Error) -> FormatError {
-    let message = strip_position(&error.to_string());
-    match error.location() {
-        Some(at) => FormatError::new(message).at(at.line() as u64, Some(at.column() as u64)),
-        None => FormatError::new(message),
-    }
+    FormatError::yaml(error)
 }
 
 fn yaml_to_json(value: serde_yaml_ng::Value) -> Result<serde_json::Value, FormatError> {
@@ -120,16 +114,8 @@ fn yaml_to_json(value: serde_yaml_ng::Value) -> Result<serde_json::Value, Format
 /// Reads a TOML document. Dates and times become their RFC 3339 text.
 pub(crate) fn parse_toml(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
     let text = std::str::from_utf8(input.bytes).map_err(|e| utf8_error(input.bytes, &e))?;
-    let table: toml::Table = toml::from_str(text).map_err(|e| {
-        let message = e.message().trim_end().to_owned();
-        match e.span() {
-            Some(span) => {
-                let (line, column) = crate::error::line_column(input.bytes, span.start);
-                FormatError::new(message).at(line, Some(column))
-            }
-            None => FormatError::new(message),
-        }
-    })?;
+    let table: toml::Table =
+        toml::from_str(text).map_err(|e| FormatError::toml(&e, input.bytes))?;
     let value = toml_to_json(toml::Value::Table(table));
     output
         .evidence
@@ -178,11 +164,4 @@ pub(crate) fn text_lines(bytes: &[u8]) -> impl Iterator<Item = Result<(u64, &str
 pub(crate) fn utf8_error(bytes: &[u8], error: &std::str::Utf8Error) -> FormatError {
     let (line, column) = crate::error::line_column(bytes, error.valid_up_to());
     FormatError::new("invalid UTF-8").at(line, Some(column))
-}
-
-fn strip_position(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(index) => message[..index].to_owned(),
-        None => message.to_owned(),
-    }
 }

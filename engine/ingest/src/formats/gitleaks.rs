@@ -19,14 +19,13 @@ use verdict_evidence::{Location, Redacted, Secret, fingerprint};
 const TOOL: &str = "gitleaks";
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
+    // An array of leaks, known by the keys of its first leak.
     if sniff.shape != Shape::JsonArray {
         return false;
     }
-    let v8 = sniff.has_json_key("RuleID")
-        && (sniff.has_json_key("StartLine") || sniff.has_json_key("Fingerprint"));
-    let v7 = sniff.has_json_key("rule")
-        && sniff.has_json_key("offender")
-        && (sniff.has_json_key("leakURL") || sniff.has_json_key("lineNumber"));
+    let v8 = sniff.has_key("RuleID") && (sniff.has_key("StartLine") || sniff.has_key("Fingerprint"));
+    let v7 = sniff.has_keys(&["rule", "offender"])
+        && (sniff.has_key("leakURL") || sniff.has_key("lineNumber"));
     v8 || v7
 }
 

@@ -24,13 +24,7 @@ const MAX_BLOCK_LINES: u32 = 1_000_000;
 const MAX_EXPANDED_LINES: u64 = 20_000_000;
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
-    sniff.shape == Shape::Text
-        && sniff
-            .head
-            .split(|&b| b == b'\n')
-            .map(<[u8]>::trim_ascii)
-            .find(|line| !line.is_empty())
-            .is_some_and(is_mode_line)
+    sniff.shape == Shape::Text && sniff.first_line().is_some_and(is_mode_line)
 }
 
 fn is_mode_line(line: &[u8]) -> bool {

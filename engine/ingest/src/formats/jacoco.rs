@@ -15,8 +15,13 @@ use crate::formats::{Output, ParseInput};
 use crate::sniff::Sniff;
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
-    sniff.xml_root() == Some("report")
-        && (sniff.contains("-//JACOCO//DTD Report") || sniff.contains("<sessioninfo"))
+    sniff.xml().is_some_and(|root| {
+        root.name == "report"
+            && (root
+                .doctype
+                .is_some_and(|doctype| doctype.contains("-//JACOCO//DTD Report"))
+                || root.first_child == Some("sessioninfo"))
+    })
 }
 
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {

@@ -20,16 +20,11 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
-    if sniff.shape != Shape::Text {
-        return false;
-    }
-    let first = sniff
-        .head
-        .split(|&b| b == b'\n')
-        .map(<[u8]>::trim_ascii)
-        .find(|line| !line.is_empty());
-    first.is_some_and(|line| line.starts_with(b"TN:") || line.starts_with(b"SF:"))
-        || (sniff.contains("\nSF:") && sniff.contains("end_of_record"))
+    // A tracefile opens with a test name or a source file record.
+    sniff.shape == Shape::Text
+        && sniff
+            .first_line()
+            .is_some_and(|line| line.starts_with(b"TN:") || line.starts_with(b"SF:"))
 }
 
 /// The record being read.

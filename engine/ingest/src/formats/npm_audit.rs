@@ -16,9 +16,10 @@
 //!
 //! The id is the GHSA id when there is one, else `npm:<advisory number>`,
 //! which is otherwise an alias. Severity `moderate` is medium; a word npm
-//! does not use is read as high, with a warning. The `{"error": …}` object
-//! npm writes when the audit could not run becomes an incomplete-scan
-//! notice, on which the gate fails closed, instead of "no vulnerabilities".
+//! does not use is read as high, with a warning. The documents npm
+//! writes when the audit could not run (its `{"error": …}` object, and npm
+//! 7+'s report of a failed audit request) become an incomplete-scan notice,
+//! on which the gate fails closed, instead of "no vulnerabilities".
 
 use crate::error::FormatError;
 use crate::formats::generic::utf8_error;
@@ -38,12 +39,27 @@ const ECOSYSTEM: &str = "npm";
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
     sniff.shape == Shape::JsonObject
-        && (sniff.has_json_key("auditReportVersion")
-            // npm 6 writes `actions` first; a long list of them can push
-            // `advisories` past the sniffed head, while their `resolves` shows.
-            // (CycloneDX also has `advisories`, but never `actions`.)
-            || sniff.has_json_key("actions") && (sniff.has_json_key("advisories") || sniff.has_json_key("resolves"))
-            || ["error", "code", "summary", "detail"].iter().all(|key| sniff.has_json_key(key)))
+        && (sniff.has_key("auditReportVersion")
+            || sniff.has_keys(&["actions", "advisories"])
+            || is_error_document(sniff))
+}
+
+/// The documents npm writes under `--json` when the audit did not run:
+///
+/// - `{"error": {"code", "summary", "detail"}}`, npm's error object (npm 6's
+///   `ENOAUDIT`; npm 10+ adds it to the document below);
+/// - `{"message", "method", "uri", "headers", "statusCode", "body"}`, npm
+///   7+'s report of a failed request to the audit endpoint
+///   (`lib/utils/audit-error.js`; `statusCode` and `body` are left out when
+///   the request got no response).
+fn is_error_document(sniff: &Sniff<'_>) -> bool {
+    let error_object = sniff
+        .value_of_kind("error", crate::sniff::JsonKind::Object)
+        .is_some_and(|error| {
+            let keys = error.keys();
+            keys.iter().any(|key| key == "code") && keys.iter().any(|key| key == "summary")
+        });
+    error_object || sniff.has_keys(&["message", "method", "uri"])
 }
 
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
@@ -59,10 +75,29 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
         // `verdict ingest` can still show every input of a directory.
         let code = error.code.as_deref().unwrap_or("unknown error");
         let summary = error.summary.as_deref().map(one_line).unwrap_or_default();
+        let status = report
+            .status_code
+            .map(|status| format!(" (HTTP {status})"))
+            .unwrap_or_default();
         output.evidence.notices.push(Notice {
             source: 0,
             kind: NoticeKind::IncompleteScan,
-            message: format!("npm audit did not run: {code}: {summary}"),
+            message: format!("npm audit did not run: {code}: {summary}{status}"),
+        });
+        return Ok(());
+    }
+    if report.uri.is_some() && report.method.is_some() {
+        // The request to the audit endpoint failed. Its `message`, `uri`
+        // and `body` are not repeated: older npm versions kept credentials
+        // in the registry URL.
+        let status = match report.status_code {
+            Some(status) => format!("HTTP {status}"),
+            None => "no response".to_owned(),
+        };
+        output.evidence.notices.push(Notice {
+            source: 0,
+            kind: NoticeKind::IncompleteScan,
+            message: format!("npm audit did not run: the audit endpoint request failed ({status})"),
         });
         return Ok(());
     }
@@ -113,6 +148,10 @@ struct Report<'a> {
     advisories: Option<Ordered<'a, Npm6Advisory<'a>>>,
     #[serde(borrow)]
     error: Option<NpmError<'a>>,
+    /// The failed audit request (npm 7+), read only to know it is one.
+    method: Option<de::IgnoredAny>,
+    uri: Option<de::IgnoredAny>,
+    status_code: Option<u16>,
 }
 
 #[derive(Deserialize)]

@@ -18,10 +18,14 @@
 //! - Severity comes from the group's `max_severity` (a CVSS score) when
 //!   present; else from the highest `database_specific.severity` word of its
 //!   entries (`HIGH`, `MODERATE`…); else from the highest score of their
-//!   CVSS v3/v4 vectors; else `critical` for a `MAL-` id (a known malicious
-//!   package) and `medium` otherwise. `cvss_score` is `max_severity` or the
+//!   CVSS v3/v4 vectors; else `unknown` (the database gave no rating, and
+//!   verdict does not invent one). `cvss_score` is `max_severity` or the
 //!   highest vector score, whichever is known. Words and vectors that cannot
 //!   be read yield a warning notice and are not used.
+//! - The advisory kind is `malicious` when any id or alias of the group is a
+//!   `MAL-` id (OSV's malicious-packages database), else `withdrawn` when
+//!   every entry of the group carries a `withdrawn` date, else
+//!   `vulnerability`. A malicious report is never informational in effect.
 
 use crate::error::FormatError;
 use crate::formats::cargo_audit::cvss_score;
@@ -30,25 +34,26 @@ use crate::sniff::{Shape, Sniff};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::borrow::Cow;
-use verdict_evidence::{Notice, NoticeKind, Severity, Vulnerability, cvss_band};
+use verdict_evidence::{AdvisoryKind, Notice, NoticeKind, Severity, Vulnerability, cvss_band};
 
 const TOOL: &str = "osv-scanner";
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
-    if sniff.shape != Shape::JsonObject || !sniff.has_json_key("results") {
+    // `{"results": [{"source": …, "packages": […]}, …], …}`; a scan that
+    // found nothing is `{"results": []}`.
+    if sniff.shape != Shape::JsonObject {
         return false;
     }
-    if sniff.has_json_key("packages") && sniff.has_json_key("source") {
-        return true;
+    let Some(results) = sniff.value_of_kind("results", crate::sniff::JsonKind::Array) else {
+        return false;
+    };
+    match results.first_element() {
+        Some(first) => {
+            let keys = first.keys();
+            keys.iter().any(|key| key == "source") && keys.iter().any(|key| key == "packages")
+        }
+        None => results.is_empty_array() && sniff.keys().count() == 1,
     }
-    // A scan that found nothing is `{"results": []}`.
-    let compact: Vec<u8> = sniff
-        .head
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    compact == b"{\"results\":[]}"
 }
 
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
@@ -170,7 +175,9 @@ fn group_record(
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
         });
+    let kind = advisory_kind(group, &aliases);
     Vulnerability {
+        kind,
         aliases,
         ecosystem: (!info.ecosystem.is_empty()).then(|| info.ecosystem.to_string()),
         version: version.map(str::to_owned),
@@ -182,6 +189,25 @@ fn group_record(
         ..Vulnerability::new(0, TOOL, id, name)
     }
     .with_fingerprint()
+}
+
+/// What the group's advisory is (see the module docs).
+fn advisory_kind(group: &Grouped<'_, '_>, aliases: &[String]) -> AdvisoryKind {
+    let is_malicious = |id: &str| id.trim_start().starts_with("MAL-");
+    if group.ids.iter().copied().any(is_malicious)
+        || aliases.iter().any(|alias| is_malicious(alias))
+    {
+        AdvisoryKind::Malicious
+    } else if !group.entries.is_empty()
+        && group
+            .entries
+            .iter()
+            .all(|osv| osv.withdrawn.as_deref().is_some_and(|date| !date.trim().is_empty()))
+    {
+        AdvisoryKind::Withdrawn
+    } else {
+        AdvisoryKind::Vulnerability
+    }
 }
 
 fn severity_of(
@@ -241,8 +267,7 @@ fn severity_of(
     let severity = match (word_severity, vector_score) {
         (Some(severity), _) => severity,
         (None, Some(score)) => cvss_band(score),
-        (None, None) if id.starts_with("MAL-") => Severity::Critical,
-        (None, None) => Severity::Medium,
+        (None, None) => Severity::Unknown,
     };
     (severity, vector_score)
 }
@@ -339,6 +364,8 @@ struct Osv<'a> {
     aliases: Vec<Cow<'a, str>>,
     #[serde(borrow, default)]
     summary: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    withdrawn: Option<Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "null_as_empty")]
     severity: Vec<SeverityEntry<'a>>,
     #[serde(borrow, default, deserialize_with = "null_as_empty")]

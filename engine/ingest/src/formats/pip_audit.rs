@@ -6,9 +6,11 @@
 //! fixed versions, `aliases` when the version writes them, title from the
 //! first line of `description`).
 //!
-//! pip-audit reports no severity, so every record is `medium` with no CVSS
-//! score: the middle band neither hides nor inflates an unscored advisory,
-//! and a gate that needs more should use a scanner that scores. A dependency
+//! pip-audit reports no severity, so every record is `unknown` with no CVSS
+//! score: verdict does not invent a rating the tool did not give, and an
+//! unknown severity fails any `fail-on` threshold unless the policy says how
+//! to treat it (a gate that needs ratings should use a scanner that scores).
+//! A dependency
 //! with a `skip_reason` could not be audited and yields a warning notice. A
 //! dependency with neither `vulns` nor `skip_reason` is an error. `fixes`
 //! (what `--fix` did) is not evidence and is ignored.
@@ -26,12 +28,22 @@ const TOOL: &str = "pip-audit";
 const TITLE_MAX_CHARS: usize = 200;
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
+    // Current: `{"dependencies": [{"name", "version", "vulns"}…], "fixes": […]}`;
+    // legacy: the list of dependencies alone. Known by the first dependency.
+    let dependency = |keys: &[Cow<'_, str>]| {
+        let has = |wanted: &str| keys.iter().any(|key| key == wanted);
+        has("name") && has("vulns") && (has("version") || has("skip_reason"))
+    };
     match sniff.shape {
-        Shape::JsonObject => sniff.has_json_key("dependencies") && sniff.has_json_key("vulns"),
+        Shape::JsonObject => sniff
+            .value_of_kind("dependencies", crate::sniff::JsonKind::Array)
+            .is_some_and(|dependencies| match dependencies.first_element() {
+                Some(first) => dependency(&first.keys()),
+                None => sniff.has_key("fixes"),
+            }),
         Shape::JsonArray => {
-            sniff.has_json_key("name")
-                && sniff.has_json_key("vulns")
-                && (sniff.has_json_key("version") || sniff.has_json_key("skip_reason"))
+            let keys: Vec<Cow<'_, str>> = sniff.keys().map(Into::into).collect();
+            dependency(&keys)
         }
         _ => false,
     }
@@ -77,7 +89,7 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
                     .iter()
                     .map(|fix| fix.to_string())
                     .collect(),
-                severity: Severity::Medium,
+                severity: Severity::Unknown,
                 title: vuln.description.as_deref().and_then(summary),
                 ..Vulnerability::new(0, TOOL, vuln.id.as_ref(), dependency.name.as_ref())
             };

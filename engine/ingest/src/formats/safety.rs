@@ -11,8 +11,8 @@
 //! Ids are kept as safety writes them (`33063`, `82332`); the CVE alias is
 //! what matches other tools. Severity is the band of the CVSS v3 base score,
 //! else of the CVSS v2 base score, when safety gives one (it needs an API key
-//! for that); otherwise `medium`, the same rule as pip-audit's unscored
-//! advisories. Entries of `ignored_vulnerabilities` are not reported (safety's
+//! for that); otherwise `unknown`, the same rule as pip-audit's unscored
+//! advisories: verdict does not invent a rating the tool did not give. Entries of `ignored_vulnerabilities` are not reported (safety's
 //! policy ignored them); their count yields a warning notice. An empty 1.x
 //! report (`[]`) has nothing to detect it by and reads as a plain JSON document.
 
@@ -31,29 +31,21 @@ const TOOL: &str = "safety";
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
     match sniff.shape {
         Shape::JsonObject => {
-            sniff.has_json_key("report_meta")
-                && (sniff.has_json_key("scanned_packages") || sniff.has_json_key("vulnerabilities"))
+            sniff.has_key("report_meta")
+                && (sniff.has_key("scanned_packages") || sniff.has_key("vulnerabilities"))
         }
-        Shape::JsonArray => first_row_is_legacy(sniff.head),
+        Shape::JsonArray => sniff
+            .first_element()
+            .is_some_and(|first| first_row_is_legacy(first.raw)),
         _ => false,
     }
 }
 
 /// True when the array's first element reads as a 1.x row: a list of five
 /// strings with a non-empty version, then at most two score objects.
-fn first_row_is_legacy(head: &[u8]) -> bool {
-    let Some(open) = head.iter().position(|b| *b == b'[') else {
-        return false;
-    };
-    let rest = &head[open + 1..];
-    let Some(start) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
-        return false;
-    };
-    if rest[start] != b'[' {
-        return false;
-    }
-    let mut deserializer = serde_json::Deserializer::from_slice(&rest[start..]);
-    LegacyRow::deserialize(&mut deserializer).is_ok_and(|row| !row.version.is_empty())
+fn first_row_is_legacy(first: &[u8]) -> bool {
+    first.first() == Some(&b'[')
+        && serde_json::from_slice::<LegacyRow<'_>>(first).is_ok_and(|row| !row.version.is_empty())
 }
 
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
@@ -136,7 +128,7 @@ fn severity_of(cvssv3: Option<&Score>, cvssv2: Option<&Score>) -> (Severity, Opt
         .or_else(|| cvssv2.and_then(|s| s.base_score))
     {
         Some(score) => (cvss_band(score), Some(score)),
-        None => (Severity::Medium, None),
+        None => (Severity::Unknown, None),
     }
 }
 

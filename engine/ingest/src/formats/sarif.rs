@@ -1,4 +1,6 @@
-//! SARIF 2.1.0 from any tool: results become findings, failed runs notices.
+//! SARIF 2.1.0 from any tool: results become findings, secrets or
+//! vulnerabilities by what the tool and its rules are; failed runs become
+//! notices.
 //!
 //! The file is first scanned for its structure (`sarif/scan.rs`), so the
 //! rules, artifacts and taxonomies of a run are read before its results
@@ -6,12 +8,22 @@
 //! into borrowing structs (`sarif/model.rs`) and converted into a compact
 //! finding (`sarif/result.rs`); large result arrays are converted on all
 //! cores in chunks whose outputs are joined in file order.
+//!
+//! SARIF is a container: what a result means is decided by the tool and its
+//! rules (`sarif/meaning.rs`, which states the rule). A secret scanner's
+//! results become redacted secrets (`sarif/secret.rs`), a dependency
+//! scanner's vulnerabilities wherever they name a package and version
+//! (`sarif/dependency.rs`), and the file speaks for those kinds
+//! ([`Output::kinds`]) even when a run has no results.
 
+mod dependency;
+mod meaning;
 mod model;
 mod notices;
 mod result;
 mod rules;
 mod scan;
+mod secret;
 
 use crate::error::{FormatError, line_column};
 use crate::formats::{Output, ParseInput};
@@ -22,10 +34,11 @@ use rules::RunContext;
 use scan::{Member, ScanError, Span};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
+use meaning::{Meaning, result_meaning};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Mutex, PoisonError};
-use verdict_evidence::{Finding, Notice, NoticeKind};
+use verdict_evidence::{Finding, Kind, Notice, NoticeKind};
 
 /// Result arrays at least this long are converted in parallel.
 const PARALLEL_MIN_RESULTS: usize = 4096;
@@ -34,36 +47,26 @@ const PARALLEL_MIN_RESULTS: usize = 4096;
 const VERSION: &str = "2.1.0";
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
+    // SARIF's own top level: a `$schema` naming SARIF, or a `runs` array
+    // with a `version` (any version: an unsupported one is then an error
+    // that says so, not a generic document). Keys nested in the runs
+    // (`tool`, `driver`) never count: a Trivy report's Docker labels can
+    // carry them.
     if sniff.shape != Shape::JsonObject {
         return false;
     }
-    if string_value(sniff.head, "$schema")
+    if sniff
+        .string("$schema")
         .is_some_and(|schema| schema.to_ascii_lowercase().contains("sarif"))
     {
         return true;
     }
-    // Bandit writes `version` and `$schema` last, after megabytes of runs:
-    // `runs` with a `tool.driver` inside is SARIF's own shape.
-    sniff.has_json_key("runs")
-        && (string_value(sniff.head, "version") == Some(VERSION)
-            || (sniff.has_json_key("tool") && sniff.has_json_key("driver")))
-}
-
-/// The string value of the first `"key": "value"` in `head`, escapes kept.
-fn string_value<'a>(head: &'a [u8], key: &str) -> Option<&'a str> {
-    let quoted = format!("\"{key}\"");
-    memchr::memmem::find_iter(head, quoted.as_bytes()).find_map(|at| {
-        let after_key = scan::skip_whitespace(head, at + quoted.len());
-        if head.get(after_key) != Some(&b':') {
-            return None;
-        }
-        let start = scan::skip_whitespace(head, after_key + 1);
-        if head.get(start) != Some(&b'"') {
-            return None;
-        }
-        let length = memchr::memchr(b'"', &head[start + 1..])?;
-        std::str::from_utf8(&head[start + 1..start + 1 + length]).ok()
-    })
+    sniff
+        .value_of_kind("runs", crate::sniff::JsonKind::Array)
+        .is_some()
+        && sniff
+            .value_of_kind("version", crate::sniff::JsonKind::String)
+            .is_some()
 }
 
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
@@ -100,6 +103,8 @@ fn parse_bytes(bytes: &[u8], output: &mut Output, parallel_min: usize) -> Result
     let Some(runs) = runs else {
         return Err(FormatError::new("missing `runs`"));
     };
+    // A log without runs says nothing ran: it speaks for no kind.
+    output.kinds = Some(Vec::new());
     if runs.of(bytes) == b"null" {
         return Ok(());
     }
@@ -107,17 +112,16 @@ fn parse_bytes(bytes: &[u8], output: &mut Output, parallel_min: usize) -> Result
         .elements(bytes, runs)
         .map_err(|error| shape_error(bytes, &error, "`runs` must be an array"))?;
     let mut warnings = Vec::new();
+    let mut kinds = BTreeSet::new();
     for (index, run) in runs.iter().enumerate() {
-        parse_run(
-            bytes,
-            &mut layout,
-            *run,
-            index,
-            output,
-            &mut warnings,
-            parallel_min,
-        )?;
+        let mut sink = RunSink {
+            output: &mut *output,
+            warnings: &mut warnings,
+            kinds: &mut kinds,
+        };
+        parse_run(bytes, &mut layout, *run, index, &mut sink, parallel_min)?;
     }
+    output.kinds = Some(kinds.into_iter().collect());
     let mut seen = std::collections::HashSet::new();
     for message in warnings {
         if seen.insert(message.clone()) {
@@ -204,15 +208,27 @@ struct RunSpans {
     results: Option<Span>,
 }
 
+/// Where a run's records, warnings and kinds go.
+struct RunSink<'o> {
+    output: &'o mut Output,
+    warnings: &'o mut Vec<String>,
+    /// The kinds the file speaks for, over all runs.
+    kinds: &'o mut BTreeSet<Kind>,
+}
+
 fn parse_run<'a>(
     bytes: &'a [u8],
     layout: &mut Layout<'a>,
     run: Span,
     index: usize,
-    output: &mut Output,
-    warnings: &mut Vec<String>,
+    sink: &mut RunSink<'_>,
     parallel_min: usize,
 ) -> Result<(), FormatError> {
+    let RunSink {
+        output,
+        warnings,
+        kinds,
+    } = sink;
     let at = |name: &str| format!("`runs[{index}].{name}`");
     let members = layout.members(bytes, run).map_err(|error| {
         shape_error(bytes, &error, &format!("`runs[{index}]` must be an object"))
@@ -261,11 +277,27 @@ fn parse_run<'a>(
         );
     }
     let mut context = RunContext::new(tool, &mut |warning| warnings.push(warning));
+    // What the run speaks for even without results (see `sarif/meaning.rs`).
+    kinds.extend(context.tool_meaning.kind());
+    kinds.extend(context.rule_meanings().map(Meaning::kind));
     if let Some(span) = spans.artifacts {
         let artifacts: Option<Vec<Artifact<'_>>> = typed(bytes, span, &at("artifacts"))?;
+        let artifacts = artifacts.unwrap_or_default();
+        let purls_of = |artifact: &Artifact<'_>| -> Vec<String> {
+            artifact
+                .properties
+                .iter()
+                .flat_map(|pairs| &pairs.0)
+                .filter_map(|(_, value)| value.text())
+                .filter(|text| text.starts_with("pkg:"))
+                .map(str::to_owned)
+                .collect()
+        };
+        if artifacts.iter().any(|artifact| !purls_of(artifact).is_empty()) {
+            context.artifact_purls = artifacts.iter().map(purls_of).collect();
+        }
         context.artifacts = artifacts
             .into_iter()
-            .flatten()
             .map(|artifact| {
                 artifact
                     .location
@@ -311,6 +343,12 @@ fn parse_run<'a>(
             &format!("`runs[{index}].results` must be an array"),
         )
     })?;
+    if !only_findings(&context) {
+        return convert_by_meaning(bytes, &context, index, &elements, output, warnings, kinds);
+    }
+    if !elements.is_empty() {
+        kinds.insert(Kind::Findings);
+    }
     // Each result is converted on its own; rayon writes the outputs straight
     // into one vector in file order. Warnings are rare: a shared list,
     // sorted afterwards so both paths report them in the same order.
@@ -366,16 +404,88 @@ fn parse_run<'a>(
     Ok(())
 }
 
-/// Converts the result at `span`, number `number` of run `run`.
-fn convert_one(
+/// Whether every result of the run is a finding: a code scanner whose
+/// rules mean nothing else. Those runs, the large ones, take the parallel
+/// path; the others are converted one by one by meaning.
+fn only_findings(context: &RunContext) -> bool {
+    context.tool_meaning == meaning::ToolMeaning::Code
+        && context
+            .rule_meanings()
+            .all(|meaning| meaning == Meaning::Finding)
+}
+
+/// Converts a run's results by what each means: secrets, vulnerabilities
+/// (or findings where no package and version is named), findings.
+fn convert_by_meaning(
     bytes: &[u8],
     context: &RunContext,
     run: usize,
+    elements: &[Span],
+    output: &mut Output,
+    warnings: &mut Vec<String>,
+    kinds: &mut BTreeSet<Kind>,
+) -> Result<(), FormatError> {
+    let mut interner = result::Interner::default();
+    let mut run_warnings = Vec::new();
+    let mut unnamed: Vec<String> = Vec::new();
+    for (number, span) in elements.iter().enumerate() {
+        let at = || format!("`runs[{run}].results[{number}]`");
+        let positioned =
+            |message: String| at_offset(bytes, span.start, &format!("{}: {message}", at()));
+        let parsed = deserialize_result(bytes, run, number, *span)?;
+        let rule = result::find_rule(context, &parsed).map_err(positioned)?;
+        let meaning = result_meaning(context.tool_meaning, rule.and_then(|rule| rule.meaning));
+        let mut warn = |warning: String| run_warnings.push(warning);
+        match meaning {
+            Meaning::Secret => {
+                let secret =
+                    secret::secret(context, &parsed, &mut interner).map_err(positioned)?;
+                output.evidence.secrets.push(secret);
+                kinds.insert(Kind::Secrets);
+                continue;
+            }
+            Meaning::Vulnerability => {
+                kinds.insert(Kind::Vulnerabilities);
+                let converted =
+                    dependency::vulnerability(context, &parsed, &mut interner, &mut warn)
+                        .map_err(positioned)?;
+                if let Some(vulnerability) = converted {
+                    output.evidence.vulnerabilities.push(vulnerability);
+                    continue;
+                }
+                unnamed.push(result::rule_id_of(&parsed, rule, &mut interner).to_string());
+            }
+            Meaning::Finding => {}
+        }
+        let finding =
+            result::finding(context, parsed, &mut interner, &mut warn).map_err(positioned)?;
+        output.evidence.findings.push(finding);
+        kinds.insert(Kind::Findings);
+    }
+    if let Some(first) = unnamed.first() {
+        let count = unnamed.len();
+        let (results, kept) = if count == 1 {
+            ("result names", "it is kept as a finding, not a vulnerability")
+        } else {
+            ("results name", "they are kept as findings, not vulnerabilities")
+        };
+        run_warnings.push(format!(
+            "`{}`: {count} {results} no package and version (first: rule `{first}`): {kept}",
+            context.tool
+        ));
+    }
+    run_warnings.sort_unstable();
+    warnings.extend(run_warnings);
+    Ok(())
+}
+
+/// Deserializes the result at `span`, number `number` of run `run`.
+fn deserialize_result<'a>(
+    bytes: &'a [u8],
+    run: usize,
     number: usize,
     span: Span,
-    interner: &mut result::Interner,
-    warn: &mut dyn FnMut(String),
-) -> Result<Finding, FormatError> {
+) -> Result<model::ResultDef<'a>, FormatError> {
     let at = || format!("`runs[{run}].results[{number}]`");
     if bytes[span.start] != b'{' {
         // serde would read an array as a struct's fields in order.
@@ -387,9 +497,23 @@ fn convert_one(
         return Err(at_offset(bytes, span.start, &message));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(span.of(bytes));
-    let parsed = model::ResultDef::deserialize(&mut deserializer)
+    model::ResultDef::deserialize(&mut deserializer)
         .and_then(|result| deserializer.end().map(|()| result))
-        .map_err(|error| json_error(bytes, span.start, &at(), &error))?;
+        .map_err(|error| json_error(bytes, span.start, &at(), &error))
+}
+
+/// Converts the result at `span`, number `number` of run `run`.
+fn convert_one(
+    bytes: &[u8],
+    context: &RunContext,
+    run: usize,
+    number: usize,
+    span: Span,
+    interner: &mut result::Interner,
+    warn: &mut dyn FnMut(String),
+) -> Result<Finding, FormatError> {
+    let at = || format!("`runs[{run}].results[{number}]`");
+    let parsed = deserialize_result(bytes, run, number, span)?;
     result::finding(context, parsed, interner, warn)
         .map_err(|message| at_offset(bytes, span.start, &format!("{}: {message}", at())))
 }
@@ -534,7 +658,7 @@ mod tests {
         assert!(
             error
                 .message
-                .starts_with("`runs[0].results[0]`: invalid type: integer `5`, expected a string"),
+                .starts_with("`runs[0].results[0]`: invalid type: integer, expected a string"),
             "{error}"
         );
         assert_eq!(error.column, Some(25), "{error}");

@@ -21,7 +21,7 @@ use verdict_evidence::Component;
 const DOCUMENT: &str = "SPDXRef-DOCUMENT";
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
-    sniff.shape == Shape::JsonObject && sniff.has_json_key("spdxVersion")
+    sniff.shape == Shape::JsonObject && sniff.has_key("spdxVersion")
 }
 
 #[derive(Deserialize)]

@@ -11,13 +11,36 @@
 //! - Secrets keep only rule, place and fingerprint: trivy's `Match` is already
 //!   masked but its `Code` lines can hold the raw value of another secret
 //!   nearby, so neither is read.
-//! - Severity `UNKNOWN` is info (trivy's own word for "no rating"); a word
-//!   trivy does not use is read as high, with a warning, so that an unfamiliar
-//!   rating never lowers risk.
+//! - Severity `UNKNOWN` (trivy's own word for "no rating") is `unknown`; so
+//!   is a word trivy does not use, with a warning, so that an unfamiliar
+//!   rating never lowers risk. A vulnerability without a rating but with a
+//!   CVSS score takes the score's band instead.
 //! - Aliases come from `VendorIDs` only. `References` also name other CVEs
 //!   (related issues), so ids are not scraped from them.
 //! - The CVSS score is the highest v3 or v4 score of any source; v2 scores
 //!   count only when no source gives v3 or v4.
+//!
+//! # What a report speaks for
+//!
+//! Trivy runs several scanners, and its JSON does not list which ones ran; a
+//! result's `Class` says which scanner wrote it. The file speaks for
+//! ([`Output::kinds`]):
+//!
+//! - `vulnerabilities` when a result is of a package class (`os-pkgs`,
+//!   `lang-pkgs`: the vulnerability scanner writes one per package source it
+//!   looked at, with or without vulnerabilities), or the file is the
+//!   pre-schema list (written by the vulnerability scanner alone);
+//! - `findings` when a result is of class `config` (misconfiguration scan);
+//! - `secrets` when a result is of class `secret`;
+//! - `components` when a result is of class `license` or `license-file`, or
+//!   lists `Packages`;
+//! - and, whatever the class, each kind it holds records of.
+//!
+//! Nothing else is claimed: a report with no `Results` speaks for nothing,
+//! and an unknown class yields a warning and no claim. Trivy writes no result
+//! for a clean secret scan, so such a report cannot say a secret scan ran;
+//! a gate then errors with "no input speaks for secrets" rather than pass on
+//! a claim verdict cannot check (fail closed).
 
 use crate::error::FormatError;
 use crate::formats::generic::utf8_error;
@@ -28,8 +51,8 @@ use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use verdict_evidence::{
-    Component, Evidence, Finding, Location, Notice, NoticeKind, Redacted, Secret, Severity,
-    Vulnerability, fingerprint,
+    Component, Evidence, Finding, Kind, Location, Notice, NoticeKind, Redacted, Secret, Severity,
+    Vulnerability, cvss_band, fingerprint,
 };
 
 const TOOL: &str = "trivy";
@@ -37,11 +60,11 @@ const TOOL: &str = "trivy";
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
     match sniff.shape {
         Shape::JsonObject => {
-            sniff.has_json_key("SchemaVersion")
-                && (sniff.has_json_key("ArtifactName") || sniff.has_json_key("Results"))
+            sniff.has_key("SchemaVersion")
+                && (sniff.has_key("ArtifactName") || sniff.has_key("Results"))
         }
-        // The pre-schema format: a list of results.
-        Shape::JsonArray => sniff.has_json_key("Target") && sniff.has_json_key("Vulnerabilities"),
+        // The pre-schema format: a list of results, known by the first.
+        Shape::JsonArray => sniff.has_keys(&["Target", "Vulnerabilities"]),
         _ => false,
     }
 }
@@ -52,6 +75,8 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
     let mut parser = Parser::new();
     let results = if Sniff::new(input.path, input.bytes).shape == Shape::JsonArray {
         output.tool = Some(TOOL.to_owned());
+        // Only the vulnerability scanner wrote the pre-schema list.
+        parser.kinds.insert(Kind::Vulnerabilities);
         serde_json::from_str::<Vec<TrivyResult<'_>>>(text).map_err(|e| FormatError::json(&e))?
     } else {
         let report: Report<'_> = serde_json::from_str(text).map_err(|e| FormatError::json(&e))?;
@@ -75,7 +100,7 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
     for result in &results {
         parser.result(result, &mut output.evidence)?;
     }
-    parser.finish(&mut output.evidence);
+    output.kinds = Some(parser.finish(&mut output.evidence));
     Ok(())
 }
 
@@ -102,6 +127,8 @@ struct TrivyResult<'a> {
     target: Cow<'a, str>,
     #[serde(rename = "Type", borrow)]
     kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    class: Option<Cow<'a, str>>,
     #[serde(borrow)]
     vulnerabilities: Option<Vec<TrivyVulnerability<'a>>>,
     #[serde(borrow)]
@@ -217,7 +244,10 @@ struct Identifier<'a> {
 struct Parser {
     severities: SeverityWords,
     unknown_statuses: BTreeSet<String>,
+    unknown_classes: BTreeSet<String>,
     warnings: Vec<String>,
+    /// The kinds the report speaks for (see the module docs).
+    kinds: BTreeSet<Kind>,
 }
 
 impl Parser {
@@ -232,6 +262,7 @@ impl Parser {
     ) -> Result<(), FormatError> {
         let target = result.target.as_ref();
         let ecosystem = result.kind.as_deref().map(ecosystem);
+        self.claim(result);
         for vulnerability in result.vulnerabilities.iter().flatten() {
             evidence.vulnerabilities.push(self.vulnerability(
                 vulnerability,
@@ -308,11 +339,18 @@ impl Parser {
             .filter(|v| !v.is_empty())
             .map(str::to_owned)
             .collect();
-        vulnerability.severity = self.severity(record.severity.as_deref());
         vulnerability.cvss_score = record
             .cvss
             .as_ref()
             .and_then(|cvss| max_score(cvss.values()));
+        vulnerability.severity = match self.severity(record.severity.as_deref()) {
+            // No rating, but a score: its band says more than `unknown`.
+            Severity::Unknown => vulnerability
+                .cvss_score
+                .filter(|score| *score > 0.0)
+                .map_or(Severity::Unknown, cvss_band),
+            severity => severity,
+        };
         vulnerability.title = record
             .title
             .as_deref()
@@ -387,7 +425,55 @@ impl Parser {
         Parser {
             severities: SeverityWords::new("trivy"),
             unknown_statuses: BTreeSet::new(),
+            unknown_classes: BTreeSet::new(),
             warnings: Vec::new(),
+            kinds: BTreeSet::new(),
+        }
+    }
+
+    /// Records the kinds one result speaks for: by its class, and by the
+    /// records it holds (see the module docs).
+    fn claim(&mut self, result: &TrivyResult<'_>) {
+        match result.class.as_deref() {
+            Some("os-pkgs" | "lang-pkgs") => {
+                self.kinds.insert(Kind::Vulnerabilities);
+            }
+            Some("config") => {
+                self.kinds.insert(Kind::Findings);
+            }
+            Some("secret") => {
+                self.kinds.insert(Kind::Secrets);
+            }
+            Some("license" | "license-file") => {
+                self.kinds.insert(Kind::Components);
+            }
+            None => {}
+            Some(other) => {
+                let class: String = other.chars().take(64).collect();
+                self.unknown_classes.insert(class);
+            }
+        }
+        let holds = |list: Option<usize>| list.is_some_and(|len| len > 0);
+        let records = [
+            (
+                holds(result.vulnerabilities.as_ref().map(Vec::len)),
+                Kind::Vulnerabilities,
+            ),
+            (
+                holds(result.misconfigurations.as_ref().map(Vec::len)),
+                Kind::Findings,
+            ),
+            (holds(result.secrets.as_ref().map(Vec::len)), Kind::Secrets),
+            (
+                holds(result.licenses.as_ref().map(Vec::len))
+                    || holds(result.packages.as_ref().map(Vec::len)),
+                Kind::Components,
+            ),
+        ];
+        for (held, kind) in records {
+            if held {
+                self.kinds.insert(kind);
+            }
         }
     }
 
@@ -396,7 +482,8 @@ impl Parser {
         self.severities.map(word)
     }
 
-    fn finish(self, evidence: &mut Evidence) {
+    /// Adds the notices and returns the kinds the report speaks for.
+    fn finish(self, evidence: &mut Evidence) -> Vec<Kind> {
         let warning = |message| Notice {
             source: 0,
             kind: NoticeKind::Warning,
@@ -413,6 +500,14 @@ impl Parser {
                     "unknown trivy misconfiguration status `{status}`: treated as a failure"
                 ))
             }));
+        evidence
+            .notices
+            .extend(self.unknown_classes.into_iter().map(|class| {
+                warning(format!(
+                    "unknown trivy result class `{class}`: it speaks for no evidence kind"
+                ))
+            }));
+        self.kinds.into_iter().collect()
     }
 }
 

@@ -19,9 +19,10 @@ use verdict_evidence::{Location, Redacted, Secret, fingerprint};
 const TOOL: &str = "trufflehog";
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
+    // JSON Lines: the keys of the first record, however long its values.
     sniff.shape == Shape::JsonObject
-        && sniff.has_json_key("SourceMetadata")
-        && (sniff.has_json_key("DetectorName") || sniff.has_json_key("DetectorType"))
+        && sniff.has_key("SourceMetadata")
+        && (sniff.has_key("DetectorName") || sniff.has_key("DetectorType"))
 }
 
 #[derive(Deserialize)]

@@ -170,7 +170,7 @@ fn bad_inputs_are_errors_that_say_what_is_wrong() {
         ("dependency-check-truncated.json", "EOF while parsing"),
         (
             "dependency-check-wrong-type.json",
-            "invalid type: string \"high\", expected f64",
+            "invalid type: string, expected f64",
         ),
         (
             "dependency-check-no-dependencies.json",

@@ -150,7 +150,7 @@ fn yaml_with_duplicate_keys_is_an_error() {
     fs_err::write(file.path(), "a: 1\na: 2\n").unwrap();
     let error = try_ingest_forced(file.path().to_path_buf(), "yaml").unwrap_err();
     assert!(
-        error.to_string().contains("duplicate entry with key \"a\""),
+        error.to_string().contains("duplicate entry with key"),
         "{error}"
     );
 }

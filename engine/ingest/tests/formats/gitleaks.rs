@@ -167,7 +167,7 @@ fn bad_inputs_are_errors_that_say_what_is_wrong() {
         ("gitleaks-truncated.json", "EOF while parsing"),
         (
             "gitleaks-wrong-type.json",
-            "invalid type: string \"two\", expected u32 at line 4",
+            "invalid type: string, expected u32 at line 4",
         ),
         (
             "gitleaks-no-rule.json",

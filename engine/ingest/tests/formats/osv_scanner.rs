@@ -8,10 +8,10 @@
 use crate::support::{
     by_severity, corpus, counts, fixture, ingest_as, try_ingest_forced, vulnerability_of as find,
 };
-use verdict_evidence::Severity;
+use verdict_evidence::{AdvisoryKind, Severity};
 
 #[test]
-fn treats_an_unscored_malicious_package_as_critical() {
+fn marks_a_malicious_package_by_kind_with_unknown_severity() {
     let evidence = ingest_as(
         corpus("osv-scanner/osv-scanner-yarn-small.json"),
         "osv-scanner",
@@ -24,7 +24,10 @@ fn treats_an_unscored_malicious_package_as_critical() {
     assert_eq!(malicious.package, "flot-axis");
     assert_eq!(malicious.version.as_deref(), Some("0.0.0"));
     assert_eq!(malicious.ecosystem.as_deref(), Some("npm"));
-    assert_eq!(malicious.severity, Severity::Critical);
+    // No score and no word: `unknown` (it was critical before issue 7),
+    // which still fails every threshold; the `MAL-` id makes its kind.
+    assert_eq!(malicious.severity, Severity::Unknown);
+    assert_eq!(malicious.kind, AdvisoryKind::Malicious);
     assert_eq!(malicious.cvss_score, None);
     assert!(malicious.fixed_versions.is_empty());
     assert_eq!(
@@ -155,7 +158,7 @@ fn rejects_bad_reports_with_a_message_naming_the_problem() {
         ("bad/osv-scanner-truncated.json", "EOF while parsing"),
         (
             "bad/osv-scanner-group-ids-string.json",
-            "invalid type: string \"GHSA-c3h9-896r-86jm\", expected a sequence",
+            "invalid type: string, expected a sequence",
         ),
         (
             "bad/osv-scanner-missing-source.json",

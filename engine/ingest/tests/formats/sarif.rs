@@ -1,8 +1,14 @@
 //! Tests of the `sarif` format: every corpus file with counts checked against
 //! the raw JSON, the reference and severity rules on a fixture, hostile input.
+//!
+//! Counts of secrets and vulnerabilities (issue 7: kinds follow meaning, not
+//! container) were derived from the raw files with a short python3 script
+//! reading the JSON (Trivy's message lines and rule tags, Grype's messages
+//! and `security-severity`, dependency-check's artifact purls and
+//! properties, govulncheck's `stacks`), not from the parser's output.
 
 use crate::support::{by_severity, corpus, counts, fixture, ingest_as};
-use verdict_evidence::{Evidence, Finding, NoticeKind, Severity};
+use verdict_evidence::{Evidence, Finding, Kind, NoticeKind, Severity};
 
 /// What one corpus file must yield.
 struct Expected {
@@ -12,6 +18,9 @@ struct Expected {
     severities: &'static [(&'static str, usize)],
     suppressed: usize,
     incomplete_notices: usize,
+    secrets: usize,
+    vulnerabilities: &'static [(&'static str, usize)],
+    kinds: &'static [Kind],
 }
 
 fn check(expected: &Expected) -> Evidence {
@@ -46,10 +55,20 @@ fn check(expected: &Expected) -> Evidence {
         expected.tool,
         "{file}: tool"
     );
+    assert_eq!(evidence.secrets.len(), expected.secrets, "{file}: secrets");
     assert_eq!(
-        evidence.sources[0].records, expected.findings as u64,
+        by_severity(evidence.vulnerabilities.iter().map(|v| v.severity)),
+        counts(expected.vulnerabilities),
+        "{file}: vulnerabilities by severity"
+    );
+    let records = expected.findings
+        + expected.secrets
+        + expected.vulnerabilities.iter().map(|(_, n)| n).sum::<usize>();
+    assert_eq!(
+        evidence.sources[0].records, records as u64,
         "{file}: records"
     );
+    assert_eq!(evidence.sources[0].kinds, expected.kinds, "{file}: kinds");
     evidence
 }
 
@@ -66,6 +85,31 @@ fn plain(
         severities,
         suppressed: 0,
         incomplete_notices: 0,
+        secrets: 0,
+        vulnerabilities: &[],
+        kinds: &[Kind::Findings],
+    }
+}
+
+/// A dependency scanner's file: vulnerabilities by severity, no findings.
+fn dependencies(
+    file: &'static str,
+    tool: &'static str,
+    vulnerabilities: &'static [(&'static str, usize)],
+) -> Expected {
+    Expected {
+        vulnerabilities,
+        kinds: &[Kind::Vulnerabilities],
+        ..plain(file, tool, 0, &[])
+    }
+}
+
+/// A secret scanner's file: secrets only.
+fn secrets(file: &'static str, tool: &'static str, secrets: usize) -> Expected {
+    Expected {
+        secrets,
+        kinds: &[Kind::Secrets],
+        ..plain(file, tool, 0, &[])
     }
 }
 
@@ -178,22 +222,38 @@ fn codeql_python() {
 }
 
 #[test]
-fn dependency_check_strips_file_uris() {
-    let evidence = check(&plain(
+fn dependency_check_names_packages_by_artifact_purls() {
+    // 13 results, each on an artifact whose properties hold a versioned
+    // purl; severities from `severity`/`cvssv*_severity` and CVSS scores:
+    // one RetireJS `low`, the rest medium.
+    let evidence = check(&dependencies(
         "dependency-check-6.1.2.sarif",
         "dependency-check 6.1.2",
-        13,
-        &[("high", 13)],
+        &[("low", 1), ("medium", 12)],
     ));
-    let last = &evidence.findings[12];
-    assert_eq!(&*last.rule_id, "CVE-2020-11023");
+    let first = &evidence.vulnerabilities[0];
     assert_eq!(
-        line(last),
+        first.id,
+        "Disallow calling helperMissing and blockHelperMissing directly"
+    );
+    assert_eq!(
         (
-            Some("/src/.venv/lib/python3.9/site-packages/coverage/htmlfiles/jquery.min.js"),
-            None,
-            None
-        )
+            first.package.as_str(),
+            first.version.as_deref(),
+            first.ecosystem.as_deref()
+        ),
+        ("handlebars", Some("1.0.0"), Some("javascript"))
+    );
+    let last = &evidence.vulnerabilities[12];
+    assert_eq!(last.id, "CVE-2020-11023");
+    assert_eq!(
+        (last.package.as_str(), last.version.as_deref()),
+        ("jquery", Some("1.11.1"))
+    );
+    assert_eq!(last.cvss_score, Some(6.1));
+    assert_eq!(
+        last.target.as_deref(),
+        Some("/src/.venv/lib/python3.9/site-packages/coverage/htmlfiles/jquery.min.js")
     );
 }
 
@@ -256,63 +316,104 @@ fn fortify_conversion_resolves_rule_and_artifact_indexes() {
 }
 
 #[test]
-fn gitleaks_7_results_without_rule_ids() {
-    let evidence = check(&plain(
-        "gitleaks-7.4.0.sarif",
-        "Gitleaks v7.4.0",
-        8,
-        &[("medium", 8)],
-    ));
-    let first = &evidence.findings[0];
-    assert_eq!(&*first.rule_id, "unknown");
-    assert_eq!(first.message, "AWS Access Key secret detected");
+fn gitleaks_7_results_become_redacted_secrets() {
+    let evidence = check(&secrets("gitleaks-7.4.0.sarif", "Gitleaks v7.4.0", 8));
+    let first = &evidence.secrets[0];
+    assert_eq!(first.rule_id, "unknown");
+    assert_eq!(first.tool, "Gitleaks");
+    assert_eq!(first.redacted.as_str(), "****");
+    assert_eq!(
+        first.commit.as_deref(),
+        Some("6d127980966808f7413935678e079dcd7fedf9c2")
+    );
+    let location = first.location.as_ref().unwrap();
+    assert_eq!(location.start_line, Some(13));
+    assert!(is_sha256(&first.fingerprint));
+    // The same secret seen in two commits is two records.
+    assert_ne!(first.fingerprint, evidence.secrets[1].fingerprint);
     // The raw secret (in properties and the snippet) is kept nowhere.
     let json = serde_json::to_string(&evidence).unwrap();
     assert!(!json.contains("AKIAIOSFODNN7EXAMPLE"));
+    assert!(!json.contains("raw_source_code_extract"));
 }
 
 #[test]
-fn gitleaks_8() {
-    let evidence = check(&plain(
-        "gitleaks-8-simple.sarif",
-        "gitleaks v8.0.0",
-        1,
-        &[("medium", 1)],
-    ));
-    let only = &evidence.findings[0];
-    assert_eq!(&*only.rule_id, "test-rule");
-    assert_eq!(line(only), (Some("auth.py"), Some(1), Some(2)));
-    assert_eq!(*only.tags, ["tag1", "tag2", "tag3"]);
-    assert!(is_sha256(&only.fingerprint));
-}
-
-#[test]
-fn govulncheck() {
-    let evidence = check(&plain(
-        "govulncheck-1.3.0.sarif",
-        "govulncheck v1.3.0",
-        3,
-        &[("high", 1), ("low", 1), ("medium", 1)],
-    ));
-    assert_eq!(&*evidence.findings[0].rule_id, "GO-2026-4864");
+fn gitleaks_8_results_become_secrets_without_snippet_hashes() {
+    let evidence = check(&secrets("gitleaks-8-simple.sarif", "gitleaks v8.0.0", 1));
+    let only = &evidence.secrets[0];
+    assert_eq!(only.rule_id, "test-rule");
+    let location = only.location.as_ref().unwrap();
     assert_eq!(
-        line(&evidence.findings[0]),
-        (Some("go.mod"), Some(1), Some(1))
+        (&*location.path, location.start_line, location.end_line),
+        ("auth.py", Some(1), Some(2))
+    );
+    // The all-zero commit gitleaks writes outside git is no commit.
+    assert_eq!(only.commit, None);
+    // The fingerprint hashes tool, rule, path, line and commit, never the
+    // snippet (`a secret`, the secret itself in gitleaks 8).
+    assert_eq!(
+        only.fingerprint,
+        verdict_evidence::fingerprint::of(&["gitleaks", "test-rule", "auth.py", "1", ""])
     );
 }
 
 #[test]
-fn grype_bands_security_severity() {
-    let evidence = check(&plain(
+fn govulncheck_names_the_module_of_a_call_stack() {
+    // Of 3 results, only GO-2026-4865 has `stacks`, whose frames end in
+    // `stdlib@v1.25.8`; the other two name a package without a version.
+    let evidence = check(&Expected {
+        // The two findings keep their levels: `warning` and `note`.
+        findings: 2,
+        severities: &[("low", 1), ("medium", 1)],
+        vulnerabilities: &[("unknown", 1)],
+        kinds: &[Kind::Findings, Kind::Vulnerabilities],
+        ..dependencies("govulncheck-1.3.0.sarif", "govulncheck v1.3.0", &[])
+    });
+    let only = &evidence.vulnerabilities[0];
+    assert_eq!(only.id, "GO-2026-4865");
+    assert_eq!(only.aliases, ["CVE-2026-32289"]);
+    assert_eq!(
+        (only.package.as_str(), only.version.as_deref()),
+        ("stdlib", Some("v1.25.8"))
+    );
+    // govulncheck gives no severity: its level is reachability, not risk.
+    assert_eq!(only.severity, Severity::Unknown);
+    assert_eq!(&*evidence.findings[0].rule_id, "GO-2026-4864");
+    let warnings: Vec<_> = evidence
+        .notices
+        .iter()
+        .filter(|n| n.kind == NoticeKind::Warning)
+        .map(|n| n.message.as_str())
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "`govulncheck`: 2 results name no package and version (first: rule `GO-2026-4864`): they are kept as findings, not vulnerabilities"
+        ]
+    );
+}
+
+#[test]
+fn grype_results_become_vulnerabilities_banded_by_security_severity() {
+    let evidence = check(&dependencies(
         "grype-0.34.7.sarif",
         "Grype 0.34.7",
-        22,
         &[("critical", 1), ("high", 11), ("low", 6), ("medium", 4)],
     ));
+    let first = &evidence.vulnerabilities[0];
+    assert_eq!(first.id, "CVE-2008-0732");
     assert_eq!(
-        &*evidence.findings[0].rule_id,
-        "CVE-2008-0732-geronimo-j2ee-management_1.1_spec"
+        (first.package.as_str(), first.version.as_deref()),
+        ("geronimo-j2ee-management_1.1_spec", Some("1.0.1"))
     );
+    assert_eq!(first.cvss_score, Some(2.1));
+    // One rule's help gives a `Fix Version`.
+    let fixed = evidence
+        .vulnerabilities
+        .iter()
+        .filter(|v| !v.fixed_versions.is_empty())
+        .count();
+    assert_eq!(fixed, 1);
 }
 
 #[test]
@@ -428,14 +529,24 @@ fn spotbugs_failed_execution_is_an_incomplete_scan() {
 }
 
 #[test]
-fn trivy_image() {
-    let evidence = check(&plain(
+fn trivy_image_results_become_vulnerabilities() {
+    let evidence = check(&dependencies(
         "trivy-image-alpine-3.10.sarif",
         "Trivy dev",
-        4,
         &[("medium", 4)],
     ));
-    assert_eq!(&*evidence.findings[3].rule_id, "CVE-2019-1551");
+    let last = &evidence.vulnerabilities[3];
+    assert_eq!(last.id, "CVE-2019-1551");
+    assert_eq!(
+        (last.package.as_str(), last.version.as_deref()),
+        ("libssl1.1", Some("1.1.1c-r0"))
+    );
+    assert_eq!(last.fixed_versions, ["1.1.1d-r2"]);
+    assert_eq!(last.cvss_score, Some(5.3));
+    assert_eq!(
+        last.title.as_deref(),
+        Some("openssl: Integer overflow in RSAZ modular exponentiation on x86_64")
+    );
 }
 
 #[test]
@@ -586,5 +697,138 @@ fn invalid_utf8_is_an_error() {
     assert!(
         error.contains("invalid unicode code point at line 1"),
         "{error}"
+    );
+}
+
+#[test]
+fn a_secret_scanner_with_no_results_still_speaks_for_secrets() {
+    let evidence = ingest_as(fixture("sarif/gitleaks-no-leaks.sarif"), "sarif");
+    assert_eq!(evidence.record_count(), 0);
+    assert_eq!(evidence.sources[0].kinds, [Kind::Secrets]);
+    assert!(evidence.notices.is_empty());
+}
+
+#[test]
+fn trivy_rules_decide_per_result_in_one_run() {
+    let evidence = ingest_as(fixture("sarif/trivy-mixed-classes.sarif"), "sarif");
+    assert_eq!(
+        evidence.sources[0].kinds,
+        [Kind::Findings, Kind::Vulnerabilities, Kind::Secrets]
+    );
+    // UNKNOWN with security-severity 0.0 is unknown, never info or low.
+    let vulnerabilities: Vec<_> = evidence
+        .vulnerabilities
+        .iter()
+        .map(|v| {
+            (
+                v.id.as_str(),
+                v.package.as_str(),
+                v.version.as_deref(),
+                v.severity,
+                v.cvss_score,
+            )
+        })
+        .collect();
+    assert_eq!(
+        vulnerabilities,
+        [
+            (
+                "CVE-2024-0001",
+                "left-pad",
+                Some("1.0.0"),
+                Severity::Unknown,
+                None
+            ),
+            (
+                "CVE-2024-0002",
+                "lodash",
+                Some("4.17.15"),
+                Severity::Critical,
+                Some(9.8)
+            ),
+        ]
+    );
+    assert_eq!(evidence.vulnerabilities[1].fixed_versions, ["4.17.21"]);
+    assert!(evidence.vulnerabilities[0].fixed_versions.is_empty());
+    assert_eq!(evidence.findings.len(), 1);
+    assert_eq!(&*evidence.findings[0].rule_id, "DS002");
+    assert_eq!(evidence.secrets.len(), 1);
+    let secret = &evidence.secrets[0];
+    assert_eq!(
+        (secret.rule_id.as_str(), secret.redacted.as_str()),
+        ("github-pat", "****")
+    );
+    let json = serde_json::to_string(&evidence).unwrap();
+    assert!(!json.contains("R4nd0mL00k1ng"), "{json}");
+    assert!(!json.contains("GITHUB_TOKEN"), "{json}");
+}
+
+#[test]
+fn a_secret_tag_makes_a_code_scanner_rule_a_secret_rule() {
+    let evidence = ingest_as(fixture("sarif/code-scanner-secret-rule.sarif"), "sarif");
+    // Tags compare whole: `Secrets` is a secret rule, `HardcodedSecret` not.
+    assert_eq!(evidence.secrets.len(), 1);
+    assert_eq!(evidence.secrets[0].rule_id, "hardcoded-token");
+    assert_eq!(evidence.findings.len(), 1);
+    assert_eq!(&*evidence.findings[0].rule_id, "sql-injection");
+    assert_eq!(evidence.sources[0].kinds, [Kind::Findings, Kind::Secrets]);
+    // Neither the message nor the snippet, which both hold the token, is kept.
+    let json = serde_json::to_string(&evidence).unwrap();
+    assert!(!json.contains("sk_live_0123456789abcdefghij"), "{json}");
+}
+
+#[test]
+fn dependency_results_without_a_rating_are_unknown_and_unnamed_ones_stay_findings() {
+    let evidence = ingest_as(fixture("sarif/grype-unscored.sarif"), "sarif");
+    let vulnerabilities: Vec<_> = evidence
+        .vulnerabilities
+        .iter()
+        .map(|v| {
+            (
+                v.id.as_str(),
+                v.package.as_str(),
+                v.version.as_deref(),
+                v.severity,
+            )
+        })
+        .collect();
+    assert_eq!(
+        vulnerabilities,
+        [
+            // `security-severity` 0.0 is no score; the help's `low` is
+            // Grype's default, not a rating.
+            (
+                "CVE-1999-0001",
+                "package-1",
+                Some("1.1.1"),
+                Severity::Unknown
+            ),
+            // An unknown word beside a score: unknown wins, with a warning.
+            (
+                "GHSA-abcd-efgh-2345",
+                "package-2",
+                Some("2.2.2"),
+                Severity::Unknown
+            ),
+        ]
+    );
+    assert_eq!(
+        evidence.vulnerabilities[1].fixed_versions,
+        ["2.2.3", "3.0.0"]
+    );
+    assert_eq!(evidence.vulnerabilities[1].cvss_score, Some(5.3));
+    assert_eq!(evidence.findings.len(), 1);
+    assert_eq!(&*evidence.findings[0].rule_id, "CVE-1999-0003-unnamed");
+    assert_eq!(
+        evidence.sources[0].kinds,
+        [Kind::Findings, Kind::Vulnerabilities]
+    );
+    let warnings: Vec<_> = evidence.notices.iter().map(|n| n.message.as_str()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "`grype`: 1 result names no package and version (first: rule `CVE-1999-0003-unnamed`): it is kept as a finding, not a vulnerability",
+            "a result of rule `GHSA-abcd-efgh-2345-package-2` of `grype`: unknown severity `apocalyptic`: treated as unknown",
+        ]
     );
 }

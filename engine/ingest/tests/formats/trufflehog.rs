@@ -142,11 +142,11 @@ fn bad_inputs_are_errors_that_name_the_line() {
         ),
         (
             "trufflehog-log-line.jsonl",
-            "integer `2024`, expected a trufflehog result object at line 2 column 4",
+            "invalid type: integer, expected a trufflehog result object at line 2 column 4",
         ),
         (
             "trufflehog-wrong-type.jsonl",
-            "invalid type: string \"three\", expected u32 at line 1",
+            "invalid type: string, expected u32 at line 1",
         ),
     ];
     for (file, expected) in cases {

@@ -1,7 +1,13 @@
 //! The console summary: what a developer understands in five seconds.
 //!
 //! No colour carries meaning on its own: every status is also a word.
+//!
+//! Every line starts with a word of verdict's own (the summary, a label, a
+//! status, a severity) and every value from the document goes through
+//! [`untrusted`], so nothing a pull request writes into a report can start,
+//! end or overwrite a line here (see [`crate::text`]).
 
+use crate::text::untrusted;
 use std::fmt::Write;
 use verdict_gate::Decision;
 use verdict_gate::document::{PolicyReport, Verdict};
@@ -10,6 +16,10 @@ use verdict_gate::document::{PolicyReport, Verdict};
 const VIOLATIONS_SHOWN: usize = 10;
 /// Characters of a violation message shown; the JSON report has them all.
 const MESSAGE_CHARS: usize = 110;
+/// Characters of a path, policy id, plugin or format shown.
+const NAME_CHARS: usize = 160;
+/// Characters of an error, skip reason or notice shown.
+const ERROR_CHARS: usize = 1000;
 
 pub(crate) fn render(verdict: &Verdict) -> String {
     let mut out = String::new();
@@ -29,7 +39,7 @@ pub(crate) fn render(verdict: &Verdict) -> String {
         plural(s.violations, "violation", "violations"),
     );
     for error in &verdict.errors {
-        let _ = writeln!(out, "  error: {error}");
+        let _ = writeln!(out, "  error: {}", untrusted(error).max_chars(ERROR_CHARS));
     }
     if !verdict.policies.is_empty() {
         out.push('\n');
@@ -37,13 +47,13 @@ pub(crate) fn render(verdict: &Verdict) -> String {
     let id_width = verdict
         .policies
         .iter()
-        .map(|p| p.id.len())
+        .map(|p| untrusted(&p.id).max_chars(NAME_CHARS).width())
         .max()
         .unwrap_or(0);
     let plugin_width = verdict
         .policies
         .iter()
-        .map(|p| p.plugin.len())
+        .map(|p| untrusted(&p.plugin).max_chars(NAME_CHARS).width())
         .max()
         .unwrap_or(0);
     for policy in &verdict.policies {
@@ -62,7 +72,7 @@ pub(crate) fn render(verdict: &Verdict) -> String {
     }
     let formats: Vec<String> = formats
         .iter()
-        .map(|(format, count)| format!("{format} {count}"))
+        .map(|(format, count)| format!("{} {count}", untrusted(format).max_chars(NAME_CHARS)))
         .collect();
     let _ = writeln!(
         out,
@@ -76,7 +86,20 @@ pub(crate) fn render(verdict: &Verdict) -> String {
         }
     );
     for notice in &verdict.notices {
-        let _ = writeln!(out, "  notice: `{}`: {}", notice.path, notice.message);
+        let _ = writeln!(
+            out,
+            "  notice: `{}`: {}",
+            untrusted(&notice.path).max_chars(NAME_CHARS),
+            untrusted(&notice.message).max_chars(ERROR_CHARS)
+        );
+    }
+    for skipped in &verdict.skipped_inputs {
+        let _ = writeln!(
+            out,
+            "  skipped: `{}`: {}",
+            untrusted(&skipped.path).max_chars(NAME_CHARS),
+            untrusted(&skipped.reason).max_chars(ERROR_CHARS)
+        );
     }
     out
 }
@@ -90,8 +113,8 @@ fn render_policy(out: &mut String, policy: &PolicyReport, id_width: usize, plugi
         Decision::Skipped => "skip ",
     };
     let detail = match (&policy.error, &policy.skipped) {
-        (Some(error), _) => error.clone(),
-        (None, Some(reason)) => reason.clone(),
+        (Some(error), _) => untrusted(error).max_chars(ERROR_CHARS).to_string(),
+        (None, Some(reason)) => untrusted(reason).max_chars(ERROR_CHARS).to_string(),
         (None, None) if policy.violations.is_empty() => String::new(),
         (None, None) => format!(
             "{} {}",
@@ -101,25 +124,28 @@ fn render_policy(out: &mut String, policy: &PolicyReport, id_width: usize, plugi
     };
     let line = format!(
         "  {marker}  {:id_width$}  {:<8}  {:plugin_width$}  {detail}",
-        policy.id,
+        untrusted(&policy.id).max_chars(NAME_CHARS),
         policy.enforcement.as_str(),
-        policy.plugin,
+        untrusted(&policy.plugin).max_chars(NAME_CHARS),
     );
     let _ = writeln!(out, "{}", line.trim_end());
     for violation in policy.violations.iter().take(VIOLATIONS_SHOWN) {
         let place = violation
             .location
             .as_ref()
-            .map(|location| match location.start_line {
-                Some(line) => format!("  {}:{line}", location.path),
-                None => format!("  {}", location.path),
+            .map(|location| {
+                let path = untrusted(&location.path).max_chars(NAME_CHARS);
+                match location.start_line {
+                    Some(line) => format!("  {path}:{line}"),
+                    None => format!("  {path}"),
+                }
             })
             .unwrap_or_default();
         let _ = writeln!(
             out,
             "         {:<8}  {}{place}",
             violation.severity.as_str(),
-            shorten(&violation.message)
+            untrusted(violation.message.trim()).max_chars(MESSAGE_CHARS)
         );
     }
     if policy.violations.len() > VIOLATIONS_SHOWN {
@@ -129,16 +155,13 @@ fn render_policy(out: &mut String, policy: &PolicyReport, id_width: usize, plugi
             policy.violations.len() - VIOLATIONS_SHOWN
         );
     }
-}
-
-/// The first line of a message, cut at [`MESSAGE_CHARS`] characters.
-fn shorten(message: &str) -> String {
-    let line = message.lines().next().unwrap_or_default();
-    if line.chars().count() <= MESSAGE_CHARS && line.len() == message.trim_end().len() {
-        return line.to_owned();
+    for note in &policy.notes {
+        let _ = writeln!(
+            out,
+            "         note: {}",
+            untrusted(note).max_chars(ERROR_CHARS)
+        );
     }
-    let cut: String = line.chars().take(MESSAGE_CHARS).collect();
-    format!("{}…", cut.trim_end())
 }
 
 fn plural(count: u64, one: &'static str, many: &'static str) -> &'static str {

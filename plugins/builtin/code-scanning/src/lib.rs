@@ -25,6 +25,10 @@ pub struct Config {
     /// Count findings the tool itself marked suppressed.
     #[serde(default)]
     pub include_suppressed: bool,
+    /// How to treat findings whose tool gave no severity; unset, they fail
+    /// every threshold.
+    #[serde(default)]
+    pub unknown_severity: Option<Severity>,
 }
 
 fn high() -> Severity {
@@ -39,7 +43,8 @@ const SCHEMA: &str = r#"{
     "fail-on": { "enum": ["info", "low", "medium", "high", "critical"], "default": "high", "description": "Fail on findings at or above this severity" },
     "exclude-rules": { "type": "array", "items": { "type": "string" }, "description": "Tool rule ids whose findings are ignored" },
     "exclude": { "type": "array", "items": { "type": "string" }, "description": "Globs of paths whose findings are ignored" },
-    "include-suppressed": { "type": "boolean", "default": false, "description": "Count findings the tool itself marked suppressed" }
+    "include-suppressed": { "type": "boolean", "default": false, "description": "Count findings the tool itself marked suppressed" },
+    "unknown-severity": { "enum": ["info", "low", "medium", "high", "critical"], "description": "Treat findings whose tool gave no severity as this severity (default: they fail every threshold)" }
   }
 }"#;
 
@@ -54,6 +59,7 @@ impl Policy for CodeScanning {
                           except excluded rules and paths and findings the tool suppressed."
                 .into(),
             consumes: vec![Kind::Findings],
+            requires: vec![Kind::Findings],
             config_schema: SCHEMA.into(),
             controls: vec![],
         }
@@ -67,6 +73,7 @@ impl Policy for CodeScanning {
             .include_suppressed(config.include_suppressed);
         let violations = evidence
             .findings(filter)
+            .filter(|finding| finding.severity.or_assume(config.unknown_severity) >= config.fail_on)
             .filter(|finding| !config.exclude_rules.contains(&finding.rule_id))
             .filter(|finding| {
                 !finding

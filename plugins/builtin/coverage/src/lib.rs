@@ -50,6 +50,7 @@ impl Policy for Coverage {
                           Fails when there is no coverage evidence at all, so a missing report cannot pass."
                 .into(),
             consumes: vec![Kind::Coverage],
+            requires: vec![Kind::Coverage],
             config_schema: SCHEMA.into(),
             controls: vec![],
         }

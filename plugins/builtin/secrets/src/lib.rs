@@ -46,6 +46,7 @@ impl Policy for Secrets {
                           ones). Messages show the redacted form only."
                 .into(),
             consumes: vec![Kind::Secrets],
+            requires: vec![Kind::Secrets],
             config_schema: SCHEMA.into(),
             controls: vec![],
         }

@@ -3,8 +3,8 @@
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use verdict_policy_sdk::{
-    Context, Descriptor, Error, Evidence, Filter, Kind, Location, Outcome, Policy, Severity,
-    Violation, Vulnerability,
+    AdvisoryKind, Context, Descriptor, Error, Evidence, Filter, Kind, Location, Outcome, Policy,
+    Severity, Violation, Vulnerability,
 };
 
 /// The `vulnerabilities` policy.
@@ -26,6 +26,19 @@ pub struct Config {
     /// Fail only on vulnerabilities that have a fixed version.
     #[serde(default)]
     pub only_fixable: bool,
+    /// How to treat advisories whose tool gave no severity; unset, they fail
+    /// every threshold.
+    #[serde(default)]
+    pub unknown_severity: Option<Severity>,
+    /// Advisory kinds that count (default: `vulnerability` and `malicious`);
+    /// informational kinds (unmaintained, unsound, yanked, withdrawn) are
+    /// skipped unless listed.
+    #[serde(default = "default_kinds")]
+    pub kinds: Vec<AdvisoryKind>,
+}
+
+fn default_kinds() -> Vec<AdvisoryKind> {
+    vec![AdvisoryKind::Vulnerability, AdvisoryKind::Malicious]
 }
 
 /// An advisory accepted on purpose.
@@ -57,7 +70,13 @@ const SCHEMA: &str = r##"{
         }
       }
     },
-    "only-fixable": { "type": "boolean", "description": "Fail only on vulnerabilities that have a fixed version" }
+    "only-fixable": { "type": "boolean", "description": "Fail only on vulnerabilities that have a fixed version" },
+    "unknown-severity": { "$ref": "#/$defs/severity", "description": "Treat advisories whose tool gave no severity as this severity (default: they fail every threshold)" },
+    "kinds": {
+      "type": "array",
+      "items": { "enum": ["vulnerability", "malicious", "unmaintained", "unsound", "yanked", "withdrawn", "informational"] },
+      "description": "Advisory kinds that count (default: vulnerability, malicious)"
+    }
   },
   "not": { "required": ["fail-on", "max-severity"] },
   "$defs": { "severity": { "enum": ["info", "low", "medium", "high", "critical"] } }
@@ -74,6 +93,7 @@ impl Policy for Vulnerabilities {
                           ignored with a reason. By default any vulnerability fails."
                 .into(),
             consumes: vec![Kind::Vulnerabilities],
+            requires: vec![Kind::Vulnerabilities],
             config_schema: SCHEMA.into(),
             controls: vec![],
         }
@@ -93,7 +113,9 @@ impl Policy for Vulnerabilities {
         let mut violations = Vec::new();
         let filter = Filter::default().min_severity(threshold);
         for vulnerability in evidence.vulnerabilities(filter) {
-            if is_ignored(&config.ignore, &vulnerability)
+            if vulnerability.severity.or_assume(config.unknown_severity) < threshold
+                || !config.kinds.contains(&vulnerability.kind)
+                || is_ignored(&config.ignore, &vulnerability)
                 || (config.only_fixable && vulnerability.fixed_versions.is_empty())
                 || !seen.insert(vulnerability.fingerprint.clone())
             {
@@ -110,10 +132,12 @@ fn threshold(config: &Config) -> Result<Severity, Error> {
     match (config.fail_on, config.max_severity) {
         (Some(_), Some(_)) => Err(Error::new("invalid configuration: set `fail-on` or `max-severity`, not both")),
         (Some(fail_on), None) => Ok(fail_on),
+        // Above `critical` there is only `unknown`: `max-severity = "critical"`
+        // fails only on advisories whose severity no tool gave.
         (None, Some(max)) => Severity::ALL
             .into_iter()
             .find(|severity| *severity > max)
-            .ok_or_else(|| Error::new("invalid configuration at `max-severity`: `critical` allows everything; remove the policy instead")),
+            .ok_or_else(|| Error::new("invalid configuration at `max-severity`: nothing is above it")),
         (None, None) => Ok(Severity::Info),
     }
 }
@@ -131,8 +155,12 @@ fn is_ignored(ignore: &[Ignore], vulnerability: &Vulnerability) -> bool {
 
 fn violation(v: Vulnerability) -> Violation {
     let version = v.version.as_deref().unwrap_or("(unknown version)");
+    let kind = match v.kind {
+        AdvisoryKind::Vulnerability => String::new(),
+        other => format!(", {other}"),
+    };
     let mut message = format!(
-        "`{}` {version} is affected by {} ({})",
+        "`{}` {version} is affected by {} ({}{kind})",
         v.package, v.id, v.severity
     );
     if let Some(title) = &v.title {
@@ -166,6 +194,7 @@ mod tests {
             package: format!("pkg-{id}"),
             version: Some("1.0.0".into()),
             fixed_versions: fixed.iter().map(|s| s.to_string()).collect(),
+            kind: AdvisoryKind::Vulnerability,
             severity,
             cvss_score: None,
             title: Some("bad thing".into()),
@@ -205,6 +234,57 @@ mod tests {
             testing::evaluate::<Vulnerabilities>(r#"{"max-severity": "medium"}"#, evidence())
                 .unwrap();
         assert_eq!(testing::fingerprints(&outcome), ["fp-A-1"]);
+    }
+
+    #[test]
+    fn unknown_severity_fails_every_threshold_unless_mapped() {
+        let mut evidence = evidence();
+        evidence.vulnerabilities.push(Vulnerability {
+            fingerprint: "fp-U".into(),
+            ..vulnerability("U-1", "CVE-9", Severity::Unknown, &[])
+        });
+        let outcome =
+            testing::evaluate::<Vulnerabilities>(r#"{"fail-on": "critical"}"#, evidence.clone())
+                .unwrap();
+        assert_eq!(testing::fingerprints(&outcome), ["fp-A-1", "fp-U"]);
+        let outcome = testing::evaluate::<Vulnerabilities>(
+            r#"{"fail-on": "critical", "unknown-severity": "medium"}"#,
+            evidence.clone(),
+        )
+        .unwrap();
+        assert_eq!(testing::fingerprints(&outcome), ["fp-A-1"]);
+        let outcome = testing::evaluate::<Vulnerabilities>(
+            r#"{"max-severity": "critical"}"#,
+            evidence,
+        )
+        .unwrap();
+        assert_eq!(testing::fingerprints(&outcome), ["fp-U"]);
+    }
+
+    #[test]
+    fn informational_kinds_are_skipped_unless_listed() {
+        let evidence = MemoryEvidence {
+            vulnerabilities: vec![
+                Vulnerability {
+                    kind: AdvisoryKind::Unmaintained,
+                    ..vulnerability("I-1", "", Severity::Unknown, &[])
+                },
+                Vulnerability {
+                    kind: AdvisoryKind::Malicious,
+                    ..vulnerability("MAL-1", "", Severity::Critical, &[])
+                },
+            ],
+            ..MemoryEvidence::default()
+        };
+        let outcome = testing::evaluate::<Vulnerabilities>("{}", evidence.clone()).unwrap();
+        assert_eq!(testing::fingerprints(&outcome), ["fp-MAL-1"]);
+        let outcome = testing::evaluate::<Vulnerabilities>(
+            r#"{"kinds": ["unmaintained"]}"#,
+            evidence,
+        )
+        .unwrap();
+        assert_eq!(testing::fingerprints(&outcome), ["fp-I-1"]);
+        assert!(outcome.violations[0].message.contains("unknown, unmaintained"));
     }
 
     #[test]

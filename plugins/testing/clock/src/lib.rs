@@ -18,6 +18,7 @@ impl Policy for Clock {
             version: "0.1.0".into(),
             description: "Reports the time.".into(),
             consumes: vec![],
+            requires: vec![],
             config_schema: "{}".into(),
             controls: vec![],
         }

@@ -18,6 +18,7 @@ impl Policy for Echo {
             version: "0.1.0".into(),
             description: "One violation per finding.".into(),
             consumes: vec![Kind::Findings],
+            requires: vec![],
             config_schema: "{}".into(),
             controls: vec![],
         }

@@ -17,6 +17,7 @@ impl Policy for EnvRead {
             version: "0.1.0".into(),
             description: "Reports its environment.".into(),
             consumes: vec![],
+            requires: vec![],
             config_schema: "{}".into(),
             controls: vec![],
         }

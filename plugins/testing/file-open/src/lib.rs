@@ -17,6 +17,7 @@ impl Policy for FileOpen {
             version: "0.1.0".into(),
             description: "Tries to read a host file.".into(),
             consumes: vec![],
+            requires: vec![],
             config_schema: "{}".into(),
             controls: vec![],
         }

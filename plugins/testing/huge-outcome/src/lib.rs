@@ -28,6 +28,7 @@ impl Policy for HugeOutcome {
             version: "0.1.0".into(),
             description: "Returns too much.".into(),
             consumes: vec![],
+            requires: vec![],
             config_schema: "{}".into(),
             controls: vec![],
         }

@@ -17,6 +17,7 @@ impl Policy for MemoryBomb {
             version: "0.1.0".into(),
             description: "Allocates until it dies.".into(),
             consumes: vec![],
+            requires: vec![],
             config_schema: "{}".into(),
             controls: vec![],
         }

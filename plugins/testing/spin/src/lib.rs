@@ -16,6 +16,7 @@ impl Policy for Spin {
             version: "0.1.0".into(),
             description: "Loops forever.".into(),
             consumes: vec![],
+            requires: vec![],
             config_schema: "{}".into(),
             controls: vec![],
         }

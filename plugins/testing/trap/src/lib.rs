@@ -25,6 +25,7 @@ impl Policy for Trap {
             version: "0.1.0".into(),
             description: "Traps.".into(),
             consumes: vec![],
+            requires: vec![],
             config_schema: "{}".into(),
             controls: vec![],
         }

@@ -19,6 +19,7 @@ impl Policy for UndeclaredKind {
             version: "0.1.0".into(),
             description: "Reads findings without declaring them.".into(),
             consumes: vec![Kind::Coverage],
+            requires: vec![],
             config_schema: "{}".into(),
             controls: vec![],
         }

@@ -32,6 +32,10 @@ pub(super) struct ToolComponent<'a> {
     #[serde(borrow, default)]
     pub semantic_version: Option<Str<'a>>,
     #[serde(borrow, default)]
+    pub full_name: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub information_uri: Option<Str<'a>>,
+    #[serde(borrow, default)]
     pub rules: Option<Vec<ReportingDescriptor<'a>>>,
     #[serde(borrow, default)]
     pub taxa: Option<Vec<ReportingDescriptor<'a>>>,
@@ -44,7 +48,11 @@ pub(super) struct ReportingDescriptor<'a> {
     #[serde(borrow, default)]
     pub id: Option<Str<'a>>,
     #[serde(borrow, default)]
+    pub name: Option<Str<'a>>,
+    #[serde(borrow, default)]
     pub short_description: Option<MultiformatMessage<'a>>,
+    #[serde(borrow, default)]
+    pub help: Option<MultiformatMessage<'a>>,
     #[serde(borrow, default)]
     pub message_strings: Option<Pairs<'a, MultiformatMessage<'a>>>,
     #[serde(borrow, default)]
@@ -106,6 +114,11 @@ pub(super) struct ComponentReference<'a> {
 }
 
 /// The property bag keys verdict reads.
+///
+/// `tags` and `security-severity` have types SARIF consumers agree on; the
+/// other keys are tools' own (dependency-check's `severity` and CVSS
+/// scores, Grype's `purls`, gitleaks' `commit`), so a value of another type
+/// is ignored rather than an error.
 #[derive(Deserialize)]
 #[serde(expecting = "a property bag object")]
 pub(super) struct PropertyBag<'a> {
@@ -113,12 +126,161 @@ pub(super) struct PropertyBag<'a> {
     pub tags: Option<Vec<Str<'a>>>,
     #[serde(borrow, default, rename = "security-severity")]
     pub security_severity: Option<Score<'a>>,
+    #[serde(borrow, default)]
+    pub severity: Option<Loose<'a>>,
+    #[serde(borrow, default, rename = "cvssv3_baseSeverity")]
+    pub cvssv3_severity: Option<Loose<'a>>,
+    #[serde(borrow, default, rename = "cvssv2_severity")]
+    pub cvssv2_severity: Option<Loose<'a>>,
+    #[serde(borrow, default, rename = "cvssv3_baseScore")]
+    pub cvssv3_score: Option<Loose<'a>>,
+    #[serde(borrow, default, rename = "cvssv2_score")]
+    pub cvssv2_score: Option<Loose<'a>>,
+    #[serde(borrow, default)]
+    pub purls: Option<LooseList<'a>>,
+    #[serde(borrow, default)]
+    pub commit: Option<Loose<'a>>,
+}
+
+/// A free-form property value: a string or a number is kept, anything else
+/// is checked and skipped.
+pub(super) enum Loose<'a> {
+    Text(Str<'a>),
+    Number(f64),
+    Other,
+}
+
+impl Loose<'_> {
+    /// The value as text, when it is a non-empty string.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Loose::Text(text) if !text.trim().is_empty() => Some(text.trim()),
+            _ => None,
+        }
+    }
+
+    /// The value as a finite number, when it is one or a numeric string.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Loose::Number(number) => Some(*number),
+            Loose::Text(text) => text.trim().parse::<f64>().ok(),
+            Loose::Other => None,
+        }
+        .filter(|number| number.is_finite())
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Loose<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LooseVisitor;
+        impl<'de> Visitor<'de> for LooseVisitor {
+            type Value = Loose<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+                Ok(Loose::Text(Str(Cow::Borrowed(value))))
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+                Ok(Loose::Text(Str(Cow::Owned(value.to_owned()))))
+            }
+            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+                Ok(Loose::Number(value))
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+                Ok(Loose::Number(value as f64))
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+                Ok(Loose::Number(value as f64))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Loose::Other)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Loose::Other)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Loose::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Loose::Other)
+            }
+        }
+        deserializer.deserialize_any(LooseVisitor)
+    }
+}
+
+/// A free-form list of values (any other value reads as an empty list).
+pub(super) struct LooseList<'a>(pub Vec<Loose<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for LooseList<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for ListVisitor<'a> {
+            type Value = LooseList<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut values = Vec::new();
+                while let Some(value) = seq.next_element::<Loose<'a>>()? {
+                    values.push(value);
+                }
+                Ok(LooseList(values))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+                Ok(LooseList(vec![Loose::Text(Str(Cow::Borrowed(value)))]))
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+                Ok(LooseList(vec![Loose::Text(Str(Cow::Owned(value.to_owned())))]))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(LooseList(Vec::new()))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(LooseList(Vec::new()))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(LooseList(Vec::new()))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(LooseList(Vec::new()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(LooseList(Vec::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(LooseList(Vec::new()))
+            }
+        }
+        deserializer.deserialize_any(ListVisitor(std::marker::PhantomData))
+    }
 }
 
 /// `security-severity`: a number, a numeric string, or (Semgrep) a word.
 pub(super) enum Score<'a> {
     Number(f64),
     Text(Str<'a>),
+}
+
+impl Score<'_> {
+    /// The score as a finite number, when it is one or a numeric string.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Score::Number(number) => Some(*number),
+            Score::Text(text) => text.trim().parse::<f64>().ok(),
+        }
+        .filter(|number| number.is_finite())
+    }
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Score<'a> {
@@ -201,12 +363,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
     }
 }
 
-/// `run.artifacts[]`: only the location matters.
+/// `run.artifacts[]`: the location, and the properties where
+/// dependency-check names the artifact's package URLs (`"id1": "pkg:…"`).
 #[derive(Deserialize)]
 #[serde(expecting = "an artifact object")]
 pub(super) struct Artifact<'a> {
     #[serde(borrow, default)]
     pub location: Option<ArtifactLocation<'a>>,
+    #[serde(borrow, default)]
+    pub properties: Option<Pairs<'a, Loose<'a>>>,
 }
 
 /// `artifactLocation`.
@@ -291,6 +456,24 @@ pub(super) struct ResultDef<'a> {
     pub properties: Option<PropertyBag<'a>>,
     #[serde(borrow, default)]
     pub taxa: Option<Vec<DescriptorReference<'a>>>,
+    #[serde(borrow, default)]
+    pub stacks: Option<Vec<Stack<'a>>>,
+}
+
+/// `result.stacks[]`: govulncheck names the module of each frame.
+#[derive(Deserialize)]
+#[serde(expecting = "a stack object")]
+pub(super) struct Stack<'a> {
+    #[serde(borrow, default)]
+    pub frames: Option<Vec<StackFrame<'a>>>,
+}
+
+/// `stackFrame`: only the module is read.
+#[derive(Deserialize)]
+#[serde(expecting = "a stack frame object")]
+pub(super) struct StackFrame<'a> {
+    #[serde(borrow, default)]
+    pub module: Option<Str<'a>>,
 }
 
 /// `result.locations`, of which only the first physical location is kept;

@@ -1,6 +1,7 @@
 //! One SARIF result into one finding: rule, severity, message, location,
 //! fingerprint, CWEs and suppression.
 
+use super::meaning::ToolMeaning;
 use super::model::{Message, ResultDef};
 use super::rules::{Rule, RunContext, cwe_from_tag, push_unique, score_severity};
 use std::collections::HashSet;
@@ -47,7 +48,7 @@ impl WordHasher {
 }
 
 impl Interner {
-    fn get(&mut self, text: &str) -> Arc<str> {
+    pub(super) fn get(&mut self, text: &str) -> Arc<str> {
         if let Some(shared) = self.0.get(text) {
             return shared.clone();
         }
@@ -66,16 +67,7 @@ pub(super) fn finding(
     warn: &mut dyn FnMut(String),
 ) -> Result<Finding, String> {
     let rule = find_rule(context, &result)?;
-    let rule_id = match (
-        result.rule_id.as_deref(),
-        result.rule.as_ref().and_then(|r| r.id.as_deref()),
-    ) {
-        (Some(id), _) | (None, Some(id)) => interner.get(id),
-        (None, None) => match rule.and_then(|rule| rule.id.clone()) {
-            Some(id) => id,
-            None => interner.get("unknown"),
-        },
-    };
+    let rule_id = rule_id_of(&result, rule, interner);
 
     // SARIF §3.27.10: a result whose kind is not `fail` has level `none`
     // unless it says otherwise; a failure takes the rule's default level,
@@ -135,12 +127,7 @@ pub(super) fn finding(
     };
 
     let fingerprint = fingerprint_of(context, &result, &rule_id, location.as_ref());
-    let suppressed = result.suppressions.iter().flatten().any(|suppression| {
-        suppression
-            .status
-            .as_deref()
-            .is_none_or(|status| status == "accepted")
-    });
+    let suppressed = is_suppressed(&result);
     Ok(Finding {
         source: 0,
         tool: context.tool.clone(),
@@ -157,7 +144,36 @@ pub(super) fn finding(
     })
 }
 
-fn find_rule<'c>(
+/// The result's rule id: `ruleId`, else `rule.id`, else its rule's id, else
+/// `unknown`.
+pub(super) fn rule_id_of(
+    result: &ResultDef<'_>,
+    rule: Option<&Rule>,
+    interner: &mut Interner,
+) -> Arc<str> {
+    match (
+        result.rule_id.as_deref(),
+        result.rule.as_ref().and_then(|r| r.id.as_deref()),
+    ) {
+        (Some(id), _) | (None, Some(id)) => interner.get(id),
+        (None, None) => match rule.and_then(|rule| rule.id.clone()) {
+            Some(id) => id,
+            None => interner.get("unknown"),
+        },
+    }
+}
+
+/// Whether a suppression without status, or an accepted one, applies.
+pub(super) fn is_suppressed(result: &ResultDef<'_>) -> bool {
+    result.suppressions.iter().flatten().any(|suppression| {
+        suppression
+            .status
+            .as_deref()
+            .is_none_or(|status| status == "accepted")
+    })
+}
+
+pub(super) fn find_rule<'c>(
     context: &'c RunContext,
     result: &ResultDef<'_>,
 ) -> Result<Option<&'c Rule>, String> {
@@ -211,7 +227,7 @@ fn level_severity(level: &str, context: &RunContext, warn: &mut dyn FnMut(String
 
 /// `message.text`, else `markdown`, else the rule's message string
 /// `message.id`, else the rule's short description; placeholders filled.
-fn message_text(message: Option<&Message<'_>>, rule: Option<&Rule>) -> String {
+pub(super) fn message_text(message: Option<&Message<'_>>, rule: Option<&Rule>) -> String {
     let arguments: &[_] = message.and_then(|m| m.arguments.as_deref()).unwrap_or(&[]);
     let direct = message.and_then(|m| m.text.as_deref().or(m.markdown.as_deref()));
     let template = direct.or_else(|| {
@@ -266,7 +282,7 @@ fn fill_placeholders(template: &str, arguments: &[super::model::Str<'_>]) -> Str
     out
 }
 
-fn location(
+pub(super) fn location(
     context: &RunContext,
     result: &ResultDef<'_>,
     interner: &mut Interner,
@@ -367,8 +383,10 @@ fn fingerprint_of(
         .and_then(|p| p.region.as_ref());
     // A secret scanner's snippet holds the secret: hashing it with the
     // known tool, rule and path would let anyone confirm a guessed secret.
+    // Its results become secrets (`secret.rs`), never findings; this guard
+    // stays in case a rule turns one into a finding.
     let snippet = region
-        .filter(|_| !is_secret_scanner(&context.tool))
+        .filter(|_| context.tool_meaning != ToolMeaning::Secrets)
         .and_then(|r| r.snippet.as_ref())
         .and_then(|s| s.text.as_deref())
         .map(fingerprint::normalize_snippet)
@@ -379,14 +397,6 @@ fn fingerprint_of(
     let region_part = snippet.or(line).unwrap_or_default();
     parts.push(&region_part);
     fingerprint::of(&parts)
-}
-
-/// Tools whose SARIF snippets contain secrets.
-fn is_secret_scanner(tool: &str) -> bool {
-    let tool = tool.to_ascii_lowercase();
-    ["gitleaks", "trufflehog", "detect-secrets", "secret"]
-        .iter()
-        .any(|name| tool.contains(name))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! What a run says once for all its results: the tool, its rules, artifacts
 //! and taxonomies, resolved into owned lookup tables.
 
+use super::meaning::{Meaning, ToolMeaning, rule_meaning, tool_meaning};
 use super::model::{DescriptorReference, ReportingDescriptor, Score, Tool, ToolComponent};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,6 +16,9 @@ pub(super) struct Rule {
     pub default_level: Option<String>,
     /// `properties.security-severity`, mapped.
     pub security_severity: Option<Severity>,
+    /// `properties.security-severity` when it is a number (or a numeric
+    /// string), for dependency scanners' CVSS scores.
+    pub security_score: Option<f64>,
     /// `properties.tags`.
     pub tags: Arc<[String]>,
     /// CWE ids from tags and relationships.
@@ -23,6 +27,13 @@ pub(super) struct Rule {
     pub message_strings: Vec<(String, String)>,
     /// `shortDescription.text`.
     pub short_description: Option<String>,
+    /// What the rule means by itself (see `meaning.rs`).
+    pub meaning: Option<Meaning>,
+    /// `help.text` (else `markdown`), kept only for rules that mean a
+    /// vulnerable package: Grype writes the package there.
+    pub help: Option<String>,
+    /// `properties.purls` (Grype).
+    pub purls: Vec<String>,
 }
 
 /// The rules of one tool component (the driver or an extension).
@@ -50,8 +61,13 @@ pub(super) struct RunContext {
     pub tool: Arc<str>,
     /// The driver first, then the extensions.
     pub components: Vec<Component>,
+    /// What the tool is (see `meaning.rs`).
+    pub tool_meaning: ToolMeaning,
     /// `run.artifacts[].location.uri`.
     pub artifacts: Vec<Option<String>>,
+    /// Package URLs among `run.artifacts[].properties` (dependency-check),
+    /// by artifact index; empty when no artifact has any.
+    pub artifact_purls: Vec<Vec<String>>,
     /// `run.taxonomies`.
     pub taxonomies: Vec<Taxonomy>,
 }
@@ -61,16 +77,27 @@ impl RunContext {
     /// words are reported through `warn`.
     pub fn new(tool: Tool<'_>, warn: &mut dyn FnMut(String)) -> RunContext {
         let name: Arc<str> = Arc::from(tool.driver.name.as_deref().unwrap_or("unknown"));
-        let mut components = vec![component(tool.driver, &name, warn)];
+        let tool_meaning = tool_meaning(&tool.driver);
+        let mut components = vec![component(tool.driver, &name, tool_meaning, warn)];
         for extension in tool.extensions.into_iter().flatten() {
-            components.push(component(extension, &name, warn));
+            components.push(component(extension, &name, tool_meaning, warn));
         }
         RunContext {
             tool: name,
+            tool_meaning,
             components,
             artifacts: Vec::new(),
+            artifact_purls: Vec::new(),
             taxonomies: Vec::new(),
         }
+    }
+
+    /// The meanings of every rule the run defines, for what the run speaks for.
+    pub fn rule_meanings(&self) -> impl Iterator<Item = Meaning> + '_ {
+        self.components
+            .iter()
+            .flat_map(|component| &component.rules)
+            .map(|rule| super::meaning::result_meaning(self.tool_meaning, rule.meaning))
     }
 
     /// Adds `run.taxonomies`.
@@ -165,11 +192,16 @@ impl RunContext {
     }
 }
 
-fn component(tool: ToolComponent<'_>, tool_name: &str, warn: &mut dyn FnMut(String)) -> Component {
+fn component(
+    tool: ToolComponent<'_>,
+    tool_name: &str,
+    tool_meaning: ToolMeaning,
+    warn: &mut dyn FnMut(String),
+) -> Component {
     let mut rules = Vec::new();
     let mut by_id = HashMap::new();
     for descriptor in tool.rules.into_iter().flatten() {
-        let rule = rule(descriptor, tool_name, warn);
+        let rule = rule(descriptor, tool_name, tool_meaning, warn);
         if let Some(id) = &rule.id {
             // The first rule with an id wins, as in SARIF viewers.
             by_id.entry(id.clone()).or_insert(rules.len());
@@ -187,9 +219,34 @@ fn component(tool: ToolComponent<'_>, tool_name: &str, warn: &mut dyn FnMut(Stri
 fn rule(
     descriptor: ReportingDescriptor<'_>,
     tool_name: &str,
+    tool_meaning: ToolMeaning,
     warn: &mut dyn FnMut(String),
 ) -> Rule {
     let id: Option<Arc<str>> = descriptor.id.as_deref().map(Arc::from);
+    let meaning = rule_meaning(&descriptor);
+    let help = match super::meaning::result_meaning(tool_meaning, meaning) {
+        Meaning::Vulnerability => descriptor
+            .help
+            .as_ref()
+            .and_then(|help| help.text.as_deref().or(help.markdown.as_deref()))
+            .map(str::to_owned),
+        _ => None,
+    };
+    let purls: Vec<String> = descriptor
+        .properties
+        .as_ref()
+        .and_then(|properties| properties.purls.as_ref())
+        .into_iter()
+        .flat_map(|purls| &purls.0)
+        .filter_map(|purl| purl.text())
+        .filter(|purl| purl.starts_with("pkg:"))
+        .map(str::to_owned)
+        .collect();
+    let security_score = descriptor
+        .properties
+        .as_ref()
+        .and_then(|properties| properties.security_severity.as_ref())
+        .and_then(Score::number);
     let (tags, security_severity) = match descriptor.properties {
         Some(properties) => {
             let tags: Vec<String> = properties
@@ -250,6 +307,7 @@ fn rule(
             .and_then(|c| c.level)
             .map(|level| level.to_string()),
         security_severity,
+        security_score,
         tags: tags.into(),
         cwes: cwes.into(),
         message_strings,
@@ -257,6 +315,9 @@ fn rule(
             .short_description
             .and_then(|d| d.text.or(d.markdown))
             .map(|text| text.to_string()),
+        meaning,
+        help,
+        purls,
     }
 }
 
