@@ -108,28 +108,51 @@ fn assert_inert(what: &str, text: &str, summaries: usize) {
     }
 }
 
-/// A directory of hostile scanner reports: SARIF (as Semgrep writes it),
-/// bandit and gitleaks with forged paths, rule ids, tool names and
-/// messages; a SARIF file whose *name* holds a newline, `::` and a summary;
-/// a file no format recognizes whose name forges too.
+/// Results in the hostile SARIF: together their paths and rule ids carry
+/// every forgery, each short enough for the console to show it whole.
+const SARIF_RESULTS: usize = 7;
+/// The tool name: `ESC[8m` conceals the text after it.
+const SARIF_TOOL: &str = "Semgrep OSS\u{1b}[8m";
+
+fn sarif_path(index: usize) -> String {
+    format!("{}src/app.py", FORGERIES[index])
+}
+
+fn sarif_rule(index: usize) -> String {
+    format!(
+        "python.sqli{}",
+        FORGERIES[(index + SARIF_RESULTS) % FORGERIES.len()]
+    )
+}
+
+/// A directory of hostile scanner reports: SARIF (as Semgrep writes it)
+/// whose paths and rule ids carry the forgeries one by one, so that the
+/// console shows each; bandit and gitleaks with every forgery in
+/// their paths, rule ids, tool names and messages; the SARIF again under a
+/// file *name* that holds a newline, `::` and a summary.
 fn hostile_reports(dir: &Path) -> PathBuf {
     let reports = dir.join("reports");
+    let results: Vec<serde_json::Value> = (0..SARIF_RESULTS)
+        .map(|index| {
+            serde_json::json!({
+                "ruleId": sarif_rule(index),
+                "level": "error",
+                "message": { "text": forged("user input reaches a query") },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": sarif_path(index) },
+                    "region": { "startLine": 3 },
+                }}],
+            })
+        })
+        .collect();
     let sarif = serde_json::json!({
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": {
-                "name": forged("Semgrep OSS"),
+                "name": SARIF_TOOL,
                 "rules": [{ "id": forged("python.sqli") }],
             }},
-            "results": [{
-                "ruleId": forged("python.sqli"),
-                "level": "error",
-                "message": { "text": forged("user input reaches a query") },
-                "locations": [{ "physicalLocation": {
-                    "artifactLocation": { "uri": forged("src/app.py") },
-                    "region": { "startLine": 3 },
-                }}],
-            }],
+            "results": results,
         }],
     });
     write(&reports.join("semgrep.sarif"), &sarif.to_string());
@@ -222,27 +245,31 @@ fn forged_reports_keep_a_failing_gate_failing_and_its_console_inert() {
     );
     assert_inert("check stdout", &out.stdout, 1);
     assert_inert("check stderr", &out.stderr, 0);
-    // One line per record: the summary, the policies, each violation, the
-    // inputs line, nothing a forged newline added.
-    let forged_lines = out
-        .stdout
-        .lines()
-        .filter(|line| line.contains("verdict: PASS"))
-        .count();
-    assert!(
-        forged_lines >= 2,
-        "the forgeries are shown, escaped: {out:?}"
-    );
-    assert!(out.stdout.contains(r"\nverdict: PASS"), "{out:?}");
-    assert!(out.stdout.contains(r"\u{1b}[31mred"), "{out:?}");
-    assert!(out.stdout.contains(r"\u{202e}txt.exe"), "{out:?}");
-    assert!(out.stdout.contains(r"##\u{5b}error]"), "{out:?}");
-    // The forged file name is an input like any other, shown escaped.
-    assert!(
-        out.stdout
-            .contains(r"x\n::error::named\nverdict: PASS (4 policies)\r\u{1b}[2K.sarif"),
-        "{out:?}"
-    );
+    // Exactly one line per record, nothing a forged newline added: the
+    // summary, a blank, `sast` with ten of its 15 violations (7 results in
+    // each SARIF file, one from bandit) and `… and 5 more`, `secrets` with
+    // its one, a blank, the inputs line.
+    assert_eq!(out.stdout.lines().count(), 18, "{out:?}");
+    assert!(out.stdout.contains("… and 5 more"), "{out:?}");
+    // Every forgery is shown, escaped, in a path or a rule id.
+    for shown in [
+        r"\u{1b}[31mred\u{1b}[0msrc/app.py:3",
+        r"\u{1b}]8;;https://evil.example/\u{7}click here\u{1b}]8;;\u{7}src/app.py:3",
+        r"\r verdict: PASSsrc/app.py:3",
+        r"\u{1b}[2K\rverdict: PASS  (2 policies: 2 passed, 0 failed, 0 warned, 0 errored, 0 skipped; 0 violations)src/app.py:3",
+        r"\nverdict: PASS  (4 policies: 4 passed, 0 failed, 0 warned, 0 errored, 0 skipped; 0 violations)src/app.py:3",
+        r"\n::error::forgedsrc/app.py:3",
+        r"::stop-commands::xsrc/app.py:3",
+        r"python.sqli\n  ::warning file=a.py,line=1::indented`",
+        r"python.sqlinul\0byte`",
+        r"python.sqli\u{202e}txt.exe\u{2066}`",
+        r"python.sqliline\u{2028}separator\u{2029}`",
+        r"python.sqlilegacy ##\u{5b}error]forged ##vso\u{5b}task.complete result=Succeeded]x`",
+        r"python.sqlizero\u{200b}width\u{feff}\u{85}c1\u{9b}31m\ttab\u{7f}`",
+        r"Semgrep OSS\u{1b}[8m",
+    ] {
+        assert!(out.stdout.contains(shown), "missing {shown:?}: {out:?}");
+    }
 }
 
 #[test]
@@ -268,13 +295,20 @@ fn forged_reports_round_trip_exactly_through_the_json_verdict() {
     assert!(paths.contains(&named.as_str()), "{paths:?}");
     let mut all = Vec::new();
     strings(&json, &mut all);
-    for original in [
-        forged("Semgrep OSS"),
-        forged("src/app.py"),
+    let mut originals = vec![
+        SARIF_TOOL.to_owned(),
         forged("src/views.py"),
         forged("config/settings.py"),
-    ] {
+    ];
+    originals.extend((0..SARIF_RESULTS).map(sarif_path));
+    for original in originals {
         assert!(all.contains(&original), "{original:?} not kept exactly");
+    }
+    for rule in (0..SARIF_RESULTS).map(sarif_rule) {
+        assert!(
+            all.iter().any(|text| text.contains(&rule)),
+            "{rule:?} not kept exactly"
+        );
     }
     for message in [
         forged("user input reaches a query"),
@@ -298,6 +332,20 @@ fn forged_reports_keep_the_ingest_summary_and_json_inert() {
     assert_inert("ingest stderr", &out.stderr, 0);
     // A header, four files, a total: no forged line.
     assert_eq!(out.stdout.lines().count(), 6, "{out:?}");
+    // Every row starts with its format id, the forged file name included.
+    assert!(
+        out.stdout
+            .contains(r"x\n::error::named\nverdict: PASS (4 policies)\r\u{1b}[2K.sarif"),
+        "{out:?}"
+    );
+    for row in out.stdout.lines().skip(1).take(4) {
+        assert!(
+            ["bandit ", "gitleaks ", "sarif "]
+                .iter()
+                .any(|format| row.starts_with(format)),
+            "{row:?}"
+        );
+    }
 
     let out = run_raw(verdict().args(["ingest", "--output", "json"]).arg(&reports));
     assert_eq!(out.code, 0, "{out:?}");
@@ -317,7 +365,6 @@ fn the_permanent_forged_fixtures_stay_inert() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_inert("ingest stdout", &out.stdout, 0);
     assert_inert("ingest stderr", &out.stderr, 0);
-    assert!(out.stdout.contains(r"\u{1b}"), "{out:?}");
 
     let dir = tempfile::tempdir().unwrap();
     let config = gate(dir.path(), &fixtures);
@@ -326,6 +373,11 @@ fn the_permanent_forged_fixtures_stay_inert() {
     assert!(out.stdout.starts_with("verdict: FAIL"), "{out:?}");
     assert_inert("check stdout", &out.stdout, 1);
     assert_inert("check stderr", &out.stderr, 0);
+    assert!(out.stdout.contains(r"\u{1b}[32mverdict: PAS"), "{out:?}");
+    assert!(
+        out.stdout.contains(r"\u{202e}gnp.py\u{2066}\0x.py:12"),
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -340,7 +392,7 @@ fn an_error_naming_a_forged_path_is_one_inert_line() {
     assert!(out.stderr.starts_with("error: "), "{out:?}");
     assert!(out.stderr.contains(r"x\n::error::named"), "{out:?}");
 
-    let config = dir.path().join(forged("verdict.toml"));
+    let config = dir.path().join(forged_file_name());
     let out = run_raw(verdict().args(["check", "--config"]).arg(&config));
     assert_eq!(out.code, 2, "{out:?}");
     assert_inert("error", &out.stderr, 0);

@@ -91,7 +91,7 @@ fn ingest_summary_shows_formats_and_severities() {
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("sarif"), "{out:?}");
     assert!(out.stdout.contains("findings"), "{out:?}");
-    assert!(out.stdout.starts_with("PATH"), "{out:?}");
+    assert!(out.stdout.starts_with("FORMAT"), "{out:?}");
 }
 
 #[test]
@@ -100,7 +100,9 @@ fn every_bad_input_exits_2_with_one_line_naming_the_file() {
     let mut checked = 0;
     for entry in fs_err::read_dir(&bad).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|ext| ext == "md") {
+        // Subfolders hold inputs that parse but attack something else (the
+        // reports: `forged-output/`); their own tests drive them.
+        if path.extension().is_some_and(|ext| ext == "md") || path.is_dir() {
             continue;
         }
         // Fixtures are named `<format-id>-<case>.<ext>`; force the format so
@@ -154,12 +156,29 @@ fn an_explicit_unrecognized_file_is_an_error_but_skipped_in_directories() {
         "{out:?}"
     );
     assert!(out.stdout.is_empty());
+    // Alone in a directory it makes the directory yield no report: an error.
+    let out = run(verdict().arg("ingest").arg(dir.path()));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("no report in this directory"), "{out:?}");
+    // Beside a report it is skipped, and listed with the reason.
+    fs_err::copy(
+        root().join("fixtures/example/bandit.json"),
+        dir.path().join("bandit.json"),
+    )
+    .unwrap();
     let out = run(verdict()
         .args(["ingest", "--output", "json"])
         .arg(dir.path()));
     assert_eq!(out.code, 0, "{out:?}");
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(json["sources"].as_array().unwrap().len(), 0);
+    assert_eq!(json["sources"].as_array().unwrap().len(), 1);
+    assert_eq!(json["skipped"][0]["reason"], "not a recognized report format");
+    assert!(
+        json["skipped"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("notes.txt")
+    );
 }
 
 #[test]

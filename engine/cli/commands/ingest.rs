@@ -105,11 +105,14 @@ impl<'a> JsonEvidence<'a> {
     }
 }
 
+/// One count per severity, indexed by `Severity as usize`.
+const SEVERITIES: usize = Severity::ALL_DESCENDING.len();
+
 /// Per-input counts, gathered in one pass over the records.
 #[derive(Default)]
 struct Counts {
-    findings: [u64; 5],
-    vulnerabilities: [u64; 5],
+    findings: [u64; SEVERITIES],
+    vulnerabilities: [u64; SEVERITIES],
     secrets: u64,
     coverage: CoverageTotals,
     components: u64,

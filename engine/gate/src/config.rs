@@ -638,6 +638,37 @@ branches = ["["]
     }
 
     #[test]
+    fn fail_closed_settings_default_to_error_and_read_as_written() {
+        let config = check("[[policy]]\nid = \"a\"\nplugin = \"builtin:coverage\"\n").unwrap();
+        assert_eq!(config.branch_scope, BranchScope::Target);
+        assert_eq!(config.nothing_in_scope, NothingInScope::Error);
+        assert_eq!(config.policies[0].missing, Missing::Error);
+        assert_eq!(config.max_input_bytes, DEFAULT_MAX_INPUT_MIB << 20);
+        let config = check(
+            "branch-scope = \"built\"\nnothing-in-scope = \"pass\"\nmax-input-mib = 1\n[require]\nformats = [\"gitleaks\"]\nkinds = [\"secrets\"]\n[[policy]]\nid = \"a\"\nplugin = \"builtin:coverage\"\nmissing = \"warn\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.branch_scope, BranchScope::Built);
+        assert_eq!(config.nothing_in_scope, NothingInScope::Pass);
+        assert_eq!(config.policies[0].missing, Missing::Warn);
+        assert_eq!(config.require.kinds, [Kind::Secrets]);
+        assert_eq!(config.max_input_bytes, 1 << 20);
+        let error = check("[require]\nkinds = [\"secret\"]\n").unwrap_err();
+        assert!(error.render().contains("secret"), "{}", error.render());
+    }
+
+    #[test]
+    fn policy_environments_must_match_a_declared_environment() {
+        let error = check(
+            "environments = [\"staging\", \"production\"]\n[[policy]]\nid = \"a\"\nplugin = \"builtin:coverage\"\nenvironments = [\"prod\", \"prod*\"]\n",
+        )
+        .unwrap_err();
+        let rendered = error.render();
+        assert_eq!(error.diagnostics.len(), 1, "{rendered}");
+        assert!(rendered.contains("`prod` matches none"), "{rendered}");
+    }
+
+    #[test]
     fn duplicate_ids_are_rejected() {
         let error = check(
             "[[policy]]\nid = \"a\"\nplugin = \"builtin:coverage\"\n[[policy]]\nid = \"a\"\nplugin = \"builtin:coverage\"\n",

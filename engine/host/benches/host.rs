@@ -141,6 +141,7 @@ fn native_echo(evidence: &Evidence) -> Outcome {
     Outcome {
         violations,
         controls: Vec::new(),
+        notes: Vec::new(),
     }
 }
 

@@ -8,6 +8,9 @@ use verdict_evidence::policy::{Context, Outcome};
 use verdict_evidence::{Evidence, FileCoverage, Finding, Kind, Location, Severity};
 use verdict_host::{Host, HostConfig, HostError, HostErrorKind, Limits, PolicyPre, Subject};
 
+#[path = "host/table_bomb.rs"]
+mod table_bomb;
+
 /// Every guest in `plugins/testing` with a test below. A guest added there
 /// without a test here fails `every_testing_guest_has_a_test`.
 const TESTED_GUESTS: &[&str] = &[
@@ -17,6 +20,7 @@ const TESTED_GUESTS: &[&str] = &[
     "file-open",
     "huge-outcome",
     "memory-bomb",
+    "schema-bomb",
     "spin",
     "trap",
     "undeclared-kind",
@@ -493,6 +497,19 @@ fn pinned_digests_are_checked() {
             .contains(&format!("expected `{}`", "0".repeat(64))),
         "{error}"
     );
+}
+
+#[test]
+fn a_schema_bomb_is_passed_on_intact_not_compiled() {
+    // The host parses the descriptor's schema but never compiles it: the
+    // gate checks its bounds first (`verdict-gate`'s `schema/bounds.rs`;
+    // the e2e test `a_schema_bomb_is_refused_by_its_bounds` drives both).
+    let policy = guest("schema-bomb");
+    let defs = policy.descriptor.config_schema["$defs"]
+        .as_object()
+        .expect("the chain's definitions");
+    assert_eq!(defs.len(), 50_001);
+    assert_eq!(defs["d49999"]["$ref"], "#/$defs/d50000");
 }
 
 #[test]

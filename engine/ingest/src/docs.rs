@@ -1,6 +1,6 @@
 //! The `docs/formats.md` table, generated from the registry.
 
-use crate::formats::{FORMATS, Family};
+use crate::formats::{FORMATS, Family, KINDS_DOCS};
 
 /// Renders `docs/formats.md` from [`FORMATS`]; a test keeps the committed
 /// file in step.
@@ -45,6 +45,11 @@ pub fn formats_markdown() -> String {
                 names.join(", ")
             ));
         }
+    }
+    out.push_str("\n## What records become\n");
+    for doc in KINDS_DOCS {
+        out.push('\n');
+        out.push_str(doc);
     }
     out
 }

@@ -338,12 +338,18 @@ mod tests {
         ))
         .unwrap_err();
         let text = FormatError::yaml(&yaml).to_string();
-        assert!(text.starts_with("line: invalid type: string, expected u32"), "{text}");
+        assert!(
+            text.starts_with("line: invalid type: string, expected u32"),
+            "{text}"
+        );
         assert!(!text.contains(KEY), "{text}");
         let input = format!("line = \"{KEY}\"\n");
         let toml = toml::from_str::<std::collections::BTreeMap<String, u32>>(&input).unwrap_err();
         let text = FormatError::toml(&toml, input.as_bytes()).to_string();
-        assert!(text.starts_with("invalid type: string, expected u32"), "{text}");
+        assert!(
+            text.starts_with("invalid type: string, expected u32"),
+            "{text}"
+        );
         assert!(!text.contains(KEY), "{text}");
     }
 
@@ -354,6 +360,9 @@ mod tests {
             r#"bad escape: "…" at 3"#
         );
         assert_eq!(without_quoted_strings(r#"cut "AKIA"#), r#"cut "…""#);
-        assert_eq!(without_quoted_strings("missing field `x`"), "missing field `x`");
+        assert_eq!(
+            without_quoted_strings("missing field `x`"),
+            "missing field `x`"
+        );
     }
 }

@@ -4,9 +4,13 @@ use crate::error::{FormatError, IngestError};
 use crate::formats::{self, Format, Output};
 use crate::sniff::Sniff;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use verdict_evidence::{Evidence, SkippedFile, Source, fingerprint};
+use walk::{FileKind, inode_of_metadata, kind_of, walk};
+
+mod walk;
 
 /// One path the user gave, with the format they forced, if any.
 #[derive(Debug, Clone)]
@@ -62,7 +66,8 @@ impl Options {
 
     /// The file size limit in effect.
     pub fn file_limit(&self) -> u64 {
-        self.max_file_bytes.unwrap_or(Options::DEFAULT_MAX_FILE_BYTES)
+        self.max_file_bytes
+            .unwrap_or(Options::DEFAULT_MAX_FILE_BYTES)
     }
 }
 
@@ -84,13 +89,18 @@ struct Job {
 enum Content {
     /// Already read (standard input).
     Bytes(Vec<u8>),
-    /// A handle opened while expanding an explicit input.
+    /// A pipe named explicitly, opened while expanding (opening it again
+    /// would wait for another writer).
     Open(fs_err::File),
-    /// A regular file found while walking, with its inode from the
-    /// directory listing: the opened file must be the same one.
-    Walked { inode: Option<u64> },
-    /// A symlink's canonical target inside the input directory.
-    Linked(PathBuf),
+    /// A regular file, with its inode when it was found (from the directory
+    /// listing, or the `fstat` of an explicit input): the file opened to
+    /// read it must be the same one. Handles are not kept open between
+    /// expanding and reading, so thousands of inputs need no more than a
+    /// few descriptors.
+    File { inode: Option<u64> },
+    /// A symlink's canonical target inside the input directory, with the
+    /// target's inode when it was resolved.
+    Linked { target: PathBuf, inode: Option<u64> },
 }
 
 /// One thing an input expanded to.
@@ -101,7 +111,7 @@ enum Entry {
 
 /// What one entry ended as.
 enum Outcome {
-    Ingested(Evidence),
+    Ingested(Box<Evidence>),
     Skipped(SkippedFile),
 }
 
@@ -124,8 +134,11 @@ const UNRECOGNIZED: &str = "not a recognized report format";
 /// evidence.
 pub fn ingest(inputs: &[Input], options: &Options) -> Result<Evidence, IngestError> {
     let mut entries = Vec::new();
+    let mut directories = Vec::new();
     for input in inputs {
-        entries.push(expand(input, options)?);
+        let (expanded, directory) = expand(input, options)?;
+        entries.push(expanded);
+        directories.push(directory);
     }
     let results: Vec<Vec<Result<Outcome, IngestError>>> = entries
         .par_iter()
@@ -140,19 +153,19 @@ pub fn ingest(inputs: &[Input], options: &Options) -> Result<Evidence, IngestErr
         })
         .collect();
     let mut evidence = Evidence::default();
-    for (input, outcomes) in inputs.iter().zip(results) {
+    for ((input, outcomes), directory) in inputs.iter().zip(results).zip(directories) {
         let mut ingested = 0usize;
         let mut skipped = Vec::new();
         for outcome in outcomes {
             match outcome? {
                 Outcome::Ingested(one) => {
                     ingested += 1;
-                    evidence.append(one);
+                    evidence.append(*one);
                 }
                 Outcome::Skipped(file) => skipped.push(file),
             }
         }
-        if ingested == 0 && is_directory_input(input) {
+        if ingested == 0 && directory {
             return Err(IngestError::NoReports {
                 path: input.path.clone(),
                 skipped: skip_summary(&skipped),
@@ -161,10 +174,6 @@ pub fn ingest(inputs: &[Input], options: &Options) -> Result<Evidence, IngestErr
         evidence.skipped.extend(skipped);
     }
     Ok(evidence)
-}
-
-fn is_directory_input(input: &Input) -> bool {
-    !is_stdin(&input.path) && fs_err::metadata(&input.path).is_ok_and(|m| m.is_dir())
 }
 
 /// `2 files skipped: 1 not a recognized report format, 1 named pipe…`.
@@ -230,8 +239,9 @@ fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// What one input is made of: itself, or the files under it.
-fn expand(input: &Input, options: &Options) -> Result<Vec<Entry>, IngestError> {
+/// What one input is made of: itself, or the files under it; and whether it
+/// is a directory.
+fn expand(input: &Input, options: &Options) -> Result<(Vec<Entry>, bool), IngestError> {
     let job = |content| {
         Entry::Job(Job {
             path: input.path.clone(),
@@ -242,15 +252,21 @@ fn expand(input: &Input, options: &Options) -> Result<Vec<Entry>, IngestError> {
     };
     if is_stdin(&input.path) {
         let bytes = read_limited(std::io::stdin().lock(), &input.path, options, 0)?;
-        return Ok(vec![job(Content::Bytes(bytes))]);
+        return Ok((vec![job(Content::Bytes(bytes))], false));
     }
     // An explicit path is opened as given, following symlinks; the handle's
     // own metadata decides what it is.
     let file = fs_err::File::open(&input.path)?;
     let metadata = file.metadata()?;
     match kind_of(metadata.file_type()) {
-        FileKind::Directory => walk(input),
-        FileKind::Regular | FileKind::Pipe => Ok(vec![job(Content::Open(file))]),
+        FileKind::Directory => Ok((walk(input)?, true)),
+        FileKind::Regular => Ok((
+            vec![job(Content::File {
+                inode: inode_of_metadata(&metadata),
+            })],
+            false,
+        )),
+        FileKind::Pipe => Ok((vec![job(Content::Open(file))], false)),
         FileKind::Special(kind) | FileKind::Symlink(kind) => Err(IngestError::NotAFile {
             path: input.path.clone(),
             kind,
@@ -258,213 +274,36 @@ fn expand(input: &Input, options: &Options) -> Result<Vec<Entry>, IngestError> {
     }
 }
 
-/// What a directory entry or an opened file is.
-enum FileKind {
-    Regular,
-    Directory,
-    Pipe,
-    Symlink(&'static str),
-    Special(&'static str),
-}
-
-fn kind_of(file_type: std::fs::FileType) -> FileKind {
-    #[cfg(unix)]
-    use std::os::unix::fs::FileTypeExt as _;
-    if file_type.is_file() {
-        return FileKind::Regular;
-    }
-    if file_type.is_dir() {
-        return FileKind::Directory;
-    }
-    if file_type.is_symlink() {
-        return FileKind::Symlink("symbolic link");
-    }
-    #[cfg(unix)]
-    {
-        if file_type.is_fifo() {
-            return FileKind::Pipe;
-        }
-        if file_type.is_char_device() {
-            return FileKind::Special("character device");
-        }
-        if file_type.is_block_device() {
-            return FileKind::Special("block device");
-        }
-        if file_type.is_socket() {
-            return FileKind::Special("socket");
-        }
-    }
-    FileKind::Special("special file")
-}
-
-/// Every file under a directory, in file-name order, as a job or a skip.
-fn walk(input: &Input) -> Result<Vec<Entry>, IngestError> {
-    let root = &input.path;
-    let canonical_root = fs_err::canonicalize(root)?;
-    // Symlinks are not followed by the walk: a link is resolved on its own
-    // below, so a loop cannot hang it and nothing outside is read.
-    let mut found = Vec::new();
-    for entry in walkdir::WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .min_depth(1)
-    {
-        let entry = entry.map_err(|error| {
-            let path = error.path().unwrap_or(root).display().to_string();
-            std::io::Error::other(format!("failed to walk `{path}`: {error}"))
-        })?;
-        found.push(entry);
-    }
-    // Where each regular file really is, so that a link to one of them is
-    // not read twice.
-    let regular: std::collections::HashSet<PathBuf> = found
-        .iter()
-        .filter(|entry| entry.file_type().is_file())
-        .filter_map(|entry| entry.path().strip_prefix(root).ok())
-        .map(|relative| canonical_root.join(relative))
-        .collect();
-    let mut entries = Vec::new();
-    for entry in found {
-        let skip = |reason: String| {
-            Entry::Skipped(SkippedFile {
-                path: entry.path().display().to_string(),
-                reason,
-            })
-        };
-        let job = |content| {
-            Entry::Job(Job {
-                path: entry.path().to_path_buf(),
-                format: input.format,
-                walked: true,
-                content,
-            })
-        };
-        match kind_of(entry.file_type()) {
-            FileKind::Directory => {}
-            FileKind::Regular => entries.push(job(Content::Walked {
-                inode: inode_of(&entry),
-            })),
-            FileKind::Pipe => entries.push(skip(
-                "named pipe: only read when named explicitly (reading it could block)".to_owned(),
-            )),
-            FileKind::Special(kind) => {
-                return Err(IngestError::NotAFile {
-                    path: entry.into_path(),
-                    kind,
-                });
-            }
-            FileKind::Symlink(_) => {
-                let target = match fs_err::canonicalize(entry.path()) {
-                    Ok(target) => target,
-                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                        entries.push(skip("symlink target does not exist".to_owned()));
-                        continue;
-                    }
-                    Err(_) => {
-                        entries.push(skip(
-                            "symlink cannot be resolved (a loop, or a target that cannot be read)"
-                                .to_owned(),
-                        ));
-                        continue;
-                    }
-                };
-                if !target.starts_with(&canonical_root) {
-                    entries.push(skip(
-                        "symlink points outside the input directory".to_owned(),
-                    ));
-                } else if regular.contains(&target) {
-                    let relative = target.strip_prefix(&canonical_root).unwrap_or(&target);
-                    entries.push(skip(format!(
-                        "symlink to `{}`, which is read under its own path",
-                        root.join(relative).display()
-                    )));
-                } else {
-                    match fs_err::metadata(&target).map(|m| kind_of(m.file_type())) {
-                        Ok(FileKind::Directory) => entries.push(skip(
-                            "symlink to a directory inside the input directory, whose files are read under their own paths"
-                                .to_owned(),
-                        )),
-                        Ok(FileKind::Pipe) => entries.push(skip(
-                            "symlink to a named pipe: only read when named explicitly (reading it could block)"
-                                .to_owned(),
-                        )),
-                        Ok(FileKind::Special(kind) | FileKind::Symlink(kind)) => {
-                            return Err(IngestError::NotAFile {
-                                path: entry.into_path(),
-                                kind,
-                            });
-                        }
-                        Ok(FileKind::Regular) => entries.push(job(Content::Linked(target))),
-                        Err(error) => return Err(error.into()),
-                    }
-                }
-            }
-        }
-    }
-    Ok(entries)
-}
-
-#[cfg(unix)]
-fn inode_of(entry: &walkdir::DirEntry) -> Option<u64> {
-    use walkdir::DirEntryExt as _;
-    Some(entry.ino())
-}
-
-#[cfg(not(unix))]
-fn inode_of(_: &walkdir::DirEntry) -> Option<u64> {
-    None
-}
-
-#[cfg(unix)]
-fn inode_of_metadata(metadata: &std::fs::Metadata) -> Option<u64> {
-    use std::os::unix::fs::MetadataExt as _;
-    Some(metadata.ino())
-}
-
-#[cfg(not(unix))]
-fn inode_of_metadata(_: &std::fs::Metadata) -> Option<u64> {
-    None
-}
-
 /// Reads a job's bytes through one handle: open, `fstat`, read.
-fn read_job(job: &Job, options: &Options) -> Result<Vec<u8>, IngestError> {
+fn read_job<'a>(job: &'a Job, options: &Options) -> Result<Cow<'a, [u8]>, IngestError> {
     let opened;
     let file = match &job.content {
-        Content::Bytes(bytes) => return Ok(bytes.clone()),
+        Content::Bytes(bytes) => return Ok(Cow::Borrowed(bytes)),
         Content::Open(file) => file,
-        Content::Walked { .. } => {
+        Content::File { .. } => {
             opened = fs_err::File::open(&job.path)?;
             &opened
         }
-        Content::Linked(target) => {
+        Content::Linked { target, .. } => {
             opened = fs_err::File::open(target)?;
             &opened
         }
     };
     let metadata = file.metadata()?;
-    match kind_of(metadata.file_type()) {
-        FileKind::Regular => {}
-        // A pipe named explicitly is read up to the limit.
-        FileKind::Pipe if matches!(job.content, Content::Open(_)) => {}
-        // Anything else was a regular file when listed: it was swapped.
-        _ if !matches!(job.content, Content::Open(_)) => {
+    // A named pipe is read through the handle that found it; anything else
+    // was a regular file when found, so another type means it was swapped.
+    match (kind_of(metadata.file_type()), &job.content) {
+        (FileKind::Regular, _) | (FileKind::Pipe, Content::Open(_)) => {}
+        _ => {
             return Err(IngestError::Changed {
                 path: job.path.clone(),
-            });
-        }
-        FileKind::Directory | FileKind::Pipe => {
-            return Err(IngestError::Changed {
-                path: job.path.clone(),
-            });
-        }
-        FileKind::Special(kind) | FileKind::Symlink(kind) => {
-            return Err(IngestError::NotAFile {
-                path: job.path.clone(),
-                kind,
             });
         }
     }
-    if let Content::Walked { inode: Some(inode) } = job.content
+    if let Content::File { inode: Some(inode) }
+    | Content::Linked {
+        inode: Some(inode), ..
+    } = job.content
         && inode_of_metadata(&metadata) != Some(inode)
     {
         return Err(IngestError::Changed {
@@ -479,7 +318,7 @@ fn read_job(job: &Job, options: &Options) -> Result<Vec<u8>, IngestError> {
             limit,
         });
     }
-    read_limited(file, &job.path, options, metadata.len())
+    read_limited(file, &job.path, options, metadata.len()).map(Cow::Owned)
 }
 
 /// Reads to the end, refusing more than the size limit.
@@ -535,7 +374,7 @@ fn parse_job(job: &Job, options: &Options) -> Result<Outcome, IngestError> {
             .unwrap_or_else(|| format.family.kinds().to_vec()),
     }];
     evidence.sources[0].records = evidence.record_count();
-    Ok(Outcome::Ingested(evidence))
+    Ok(Outcome::Ingested(Box::new(evidence)))
 }
 
 /// Detects (or takes the forced) format and parses; `Err(skipped)` for a

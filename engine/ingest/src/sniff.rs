@@ -114,8 +114,7 @@ impl<'a> JsonValue<'a> {
 
     /// True for an empty array `[]`.
     pub fn is_empty_array(&self) -> bool {
-        self.kind == JsonKind::Array
-            && self.raw.get(skip_whitespace(self.raw, 1)) == Some(&b']')
+        self.kind == JsonKind::Array && self.raw.get(skip_whitespace(self.raw, 1)) == Some(&b']')
     }
 
     /// The decoded string, for a complete string value.
@@ -456,7 +455,9 @@ fn decode_string(quoted: &[u8]) -> Option<Cow<'_, str>> {
     if memchr::memchr(b'\\', inner).is_none() {
         return std::str::from_utf8(inner).ok().map(Cow::Borrowed);
     }
-    serde_json::from_slice::<String>(quoted).ok().map(Cow::Owned)
+    serde_json::from_slice::<String>(quoted)
+        .ok()
+        .map(Cow::Owned)
 }
 
 #[cfg(test)]

@@ -39,8 +39,9 @@ pub(crate) fn load_or_create(path: &Path) -> Result<[u8; KEY_LEN], NotPrivate> {
             Ok(key)
         }
         // Another verdict process created it first: use theirs.
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => read(path)?
-            .ok_or_else(|| NotPrivate(format!("`{}` vanished", path.display()))),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            read(path)?.ok_or_else(|| NotPrivate(format!("`{}` vanished", path.display())))
+        }
         Err(error) => Err(NotPrivate(format!(
             "cannot create `{}`: {error}",
             path.display()
@@ -64,7 +65,8 @@ fn read(path: &Path) -> Result<Option<[u8; KEY_LEN]>, NotPrivate> {
         .transpose()
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt as _;

@@ -24,9 +24,8 @@ pub(crate) struct NotPrivate(pub(crate) String);
 /// (a user's choice of cache root may be; directories verdict creates inside
 /// it may not).
 pub(crate) fn ensure_dir(dir: &Path, follow: bool) -> Result<(), NotPrivate> {
-    create_dir_all_private(dir).map_err(|error| {
-        NotPrivate(format!("cannot create `{}`: {error}", dir.display()))
-    })?;
+    create_dir_all_private(dir)
+        .map_err(|error| NotPrivate(format!("cannot create `{}`: {error}", dir.display())))?;
     let metadata = if follow {
         fs_err::metadata(dir)
     } else {
@@ -58,7 +57,10 @@ pub(crate) fn read_file(
     let metadata = file.metadata()?;
     let refuse = |reason: String| std::io::Error::other(reason);
     if !metadata.is_file() {
-        return Err(refuse(format!("`{}` is not a regular file", path.display())));
+        return Err(refuse(format!(
+            "`{}` is not a regular file",
+            path.display()
+        )));
     }
     if private {
         check_owner_and_mode(path, &metadata, 0o077).map_err(|error| refuse(error.0))?;
@@ -73,7 +75,9 @@ pub(crate) fn read_file(
     // `take` bounds the read even if the file grows after the check.
     file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|error| std::io::Error::new(error.kind(), format!("`{}`: {error}", path.display())))?;
+        .map_err(|error| {
+            std::io::Error::new(error.kind(), format!("`{}`: {error}", path.display()))
+        })?;
     if bytes.len() as u64 > max_bytes {
         return Err(refuse(format!(
             "`{}` is larger than {max_bytes} bytes",
@@ -168,7 +172,8 @@ fn check_owner_and_mode(
     Ok(())
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt as _;
@@ -198,7 +203,11 @@ mod tests {
         fs_err::write(&file, b"0123456789").unwrap();
         assert_eq!(read_file(&file, 10, false).unwrap().unwrap(), b"0123456789");
         assert!(read_file(&file, 9, false).is_err());
-        assert!(read_file(&temp.path().join("absent"), 10, false).unwrap().is_none());
+        assert!(
+            read_file(&temp.path().join("absent"), 10, false)
+                .unwrap()
+                .is_none()
+        );
 
         let link = temp.path().join("link");
         std::os::unix::fs::symlink(&file, &link).unwrap();
@@ -206,8 +215,12 @@ mod tests {
         assert!(error.contains("symlink"), "{error}");
 
         let fifo = temp.path().join("fifo");
-        rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR)
-            .unwrap();
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+        )
+        .unwrap();
         let error = read_file(&fifo, 10, false).unwrap_err().to_string();
         assert!(error.contains("not a regular file"), "{error}");
     }
@@ -221,6 +234,9 @@ mod tests {
         assert!(read_file(&file, 10, true).unwrap().is_some());
         fs_err::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
         let error = read_file(&file, 10, true).unwrap_err().to_string();
-        assert!(error.contains("readable or writable by other users"), "{error}");
+        assert!(
+            error.contains("readable or writable by other users"),
+            "{error}"
+        );
     }
 }

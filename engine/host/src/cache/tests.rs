@@ -143,18 +143,33 @@ fn a_tag_made_under_another_key_or_engine_is_rejected() {
     let cache = setup.cache();
     let store = cache.store.as_ref().unwrap();
     let entry = store.seal("ab", b"artifact".to_vec());
-    assert_eq!(store.unseal("ab", entry.clone()).as_deref(), Some(&b"artifact"[..]));
-    assert_eq!(store.unseal("ac", entry.clone()), None, "bound to the plugin");
+    assert_eq!(
+        store.unseal("ab", entry.clone()).as_deref(),
+        Some(&b"artifact"[..])
+    );
+    assert_eq!(
+        store.unseal("ac", entry.clone()),
+        None,
+        "bound to the plugin"
+    );
     let other_key = Store {
         key: [7; key::KEY_LEN],
         ..Store::prepare(&setup.root, Some(setup.key_file.clone()), &setup.engine).unwrap()
     };
-    assert_eq!(other_key.unseal("ab", entry.clone()), None, "bound to the key");
+    assert_eq!(
+        other_key.unseal("ab", entry.clone()),
+        None,
+        "bound to the key"
+    );
     let other_engine = Store {
         engine: [0; 32],
         ..Store::prepare(&setup.root, Some(setup.key_file.clone()), &setup.engine).unwrap()
     };
-    assert_eq!(other_engine.unseal("ab", entry), None, "bound to the engine");
+    assert_eq!(
+        other_engine.unseal("ab", entry),
+        None,
+        "bound to the engine"
+    );
 }
 
 #[test]
@@ -187,7 +202,9 @@ fn a_cache_directory_others_can_write_is_not_used() {
     assert_eq!(setup.load(&cache, &a), (vec!["a".to_owned()], false));
     // A symlinked engine directory inside a private root is refused too.
     fs_err::set_permissions(&setup.root, std::fs::Permissions::from_mode(0o700)).unwrap();
-    let engine_dir = setup.root.join(hex::encode(&engine_hash(&setup.engine)[..8]));
+    let engine_dir = setup
+        .root
+        .join(hex::encode(&engine_hash(&setup.engine)[..8]));
     let elsewhere = setup.root.with_file_name("elsewhere");
     fs_err::rename(&engine_dir, &elsewhere).unwrap();
     std::os::unix::fs::symlink(&elsewhere, &engine_dir).unwrap();

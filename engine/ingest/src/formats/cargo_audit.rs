@@ -34,8 +34,7 @@ use verdict_evidence::{AdvisoryKind, Notice, NoticeKind, Severity, Vulnerability
 pub(crate) const ECOSYSTEM: &str = "crates.io";
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
-    sniff.shape == Shape::JsonObject
-        && sniff.has_keys(&["database", "lockfile", "vulnerabilities"])
+    sniff.shape == Shape::JsonObject && sniff.has_keys(&["database", "lockfile", "vulnerabilities"])
 }
 
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {

@@ -24,9 +24,9 @@ use crate::sniff::Sniff;
 
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
     // Clover's root `<coverage>` (Cobertura's too) opens with `<project>`.
-    sniff.xml().is_some_and(|root| {
-        root.name == "coverage" && root.first_child == Some("project")
-    })
+    sniff
+        .xml()
+        .is_some_and(|root| root.name == "coverage" && root.first_child == Some("project"))
 }
 
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
@@ -93,7 +93,11 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
                             );
                         }
                     }
-                    other => return Err(xml.error(format!("unknown `<line>` type `{other}`"))),
+                    _ => {
+                        return Err(xml.error(
+                            "unknown `<line>` type: expected `stmt`, `cond` or `method`".to_owned(),
+                        ));
+                    }
                 }
             }
             _ => {}

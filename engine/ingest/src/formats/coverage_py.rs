@@ -21,7 +21,9 @@ use verdict_evidence::FileCoverage;
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
     // `{"meta": {"format", "version", "branch_coverage", …}, "files": {…}, "totals": …}`
     sniff.shape == Shape::JsonObject
-        && sniff.value_of_kind("files", crate::sniff::JsonKind::Object).is_some()
+        && sniff
+            .value_of_kind("files", crate::sniff::JsonKind::Object)
+            .is_some()
         && sniff
             .value_of_kind("meta", crate::sniff::JsonKind::Object)
             .is_some_and(|meta| {

@@ -23,7 +23,8 @@ pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
     if sniff.shape != Shape::JsonArray {
         return false;
     }
-    let v8 = sniff.has_key("RuleID") && (sniff.has_key("StartLine") || sniff.has_key("Fingerprint"));
+    let v8 =
+        sniff.has_key("RuleID") && (sniff.has_key("StartLine") || sniff.has_key("Fingerprint"));
     let v7 = sniff.has_keys(&["rule", "offender"])
         && (sniff.has_key("leakURL") || sniff.has_key("lineNumber"));
     v8 || v7

@@ -85,7 +85,7 @@ struct Block<'a> {
 }
 
 fn parse_block(line: &str) -> Result<Block<'_>, String> {
-    let shape = || format!("expected `file:line.col,line.col statements count`, found `{line}`");
+    let shape = || "expected `file:line.col,line.col statements count`".to_owned();
     let mut fields = line.rsplitn(3, ' ');
     let (Some(count), Some(statements), Some(location)) =
         (fields.next(), fields.next(), fields.next())
@@ -126,7 +126,7 @@ fn parse_block(line: &str) -> Result<Block<'_>, String> {
 
 fn number<T: std::str::FromStr>(text: &str, name: &str) -> Result<T, String> {
     text.parse()
-        .map_err(|_| format!("{name} is not a valid number: `{text}`"))
+        .map_err(|_| format!("{name} is not a valid number"))
 }
 
 #[cfg(test)]

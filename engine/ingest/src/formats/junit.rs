@@ -187,7 +187,7 @@ impl State<'_> {
                 let time = match self.attribute(reader, element, "time", at)? {
                     Some(time) => Some(parse_time(&time).ok_or_else(|| {
                         self.error(
-                            format!("invalid `time` `{time}` of testcase `{case_name}`"),
+                            "invalid `time` of a testcase: expected seconds".to_owned(),
                             at,
                         )
                     })?),

@@ -61,10 +61,7 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
             continue;
         }
         let Some((key, value)) = line.split_once(':') else {
-            return Err(at(format!(
-                "expected `KEY:VALUE` or `end_of_record`, found `{}`",
-                clip(line)
-            )));
+            return Err(at("expected `KEY:VALUE` or `end_of_record`".to_owned()));
         };
         if key == "SF" {
             if let Some(open) = &record {
@@ -188,20 +185,10 @@ fn brda(value: &str) -> Result<(u32, &str, &str, bool), String> {
 fn field<T: FromStr>(text: Option<&str>, record: &str, name: &str) -> Result<T, String> {
     let text = text.ok_or_else(|| format!("`{record}` has no {name}"))?;
     text.trim().parse().map_err(|_| {
-        format!(
-            "{name} of `{record}` is not a valid number: `{}`",
-            clip(text)
-        )
+        format!("{name} of `{record}` is not a valid number")
     })
 }
 
-/// At most 60 characters of a user value, for messages.
-fn clip(text: &str) -> &str {
-    match text.char_indices().nth(60) {
-        Some((end, _)) => &text[..end],
-        None => text,
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,7 @@
 //!
 //! The id is the GHSA id when there is one, else `npm:<advisory number>`,
 //! which is otherwise an alias. Severity `moderate` is medium; a word npm
-//! does not use is read as high, with a warning. The documents npm
+//! does not use is `unknown`, with a warning. The documents npm
 //! writes when the audit could not run (its `{"error": …}` object, and npm
 //! 7+'s report of a failed audit request) become an incomplete-scan notice,
 //! on which the gate fails closed, instead of "no vulnerabilities".

@@ -199,10 +199,11 @@ fn advisory_kind(group: &Grouped<'_, '_>, aliases: &[String]) -> AdvisoryKind {
     {
         AdvisoryKind::Malicious
     } else if !group.entries.is_empty()
-        && group
-            .entries
-            .iter()
-            .all(|osv| osv.withdrawn.as_deref().is_some_and(|date| !date.trim().is_empty()))
+        && group.entries.iter().all(|osv| {
+            osv.withdrawn
+                .as_deref()
+                .is_some_and(|date| !date.trim().is_empty())
+        })
     {
         AdvisoryKind::Withdrawn
     } else {

@@ -28,17 +28,48 @@ mod secret;
 use crate::error::{FormatError, line_column};
 use crate::formats::{Output, ParseInput};
 use crate::sniff::{Shape, Sniff};
+use meaning::{Meaning, result_meaning};
 use model::{Artifact, Invocation, Str, Tool, ToolComponent};
 use rayon::prelude::*;
 use rules::RunContext;
 use scan::{Member, ScanError, Span};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-use meaning::{Meaning, result_meaning};
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Mutex, PoisonError};
 use verdict_evidence::{Finding, Kind, Notice, NoticeKind};
+
+/// What `docs/formats.md` says about the kinds SARIF results become, in one
+/// place with the code that decides it (`sarif/meaning.rs`,
+/// `sarif/secret.rs`, `sarif/dependency.rs`).
+pub(crate) const KINDS_DOC: &str = "\
+### What SARIF results become
+
+SARIF is a container; what a result is follows from the tool and its rules.
+
+- **The tool** (`tool.driver` `name`, `fullName`, `informationUri`) is a secret scanner when one of them \
+names one (the word `secret`, gitleaks, trufflehog, ggshield/GitGuardian, Nosey Parker, Kingfisher, Talisman, \
+Whispers); a dependency scanner when one names Grype, dependency-check, govulncheck (`golang.org/x/vuln`), \
+osv-scanner, Snyk Open Source, retire.js, npm audit, pip-audit, cargo-audit or Dependabot; Trivy (one driver for \
+several scanners) lets its rules decide; anything else is a code scanner.
+- **A rule** means a secret when tagged `secret`, `secrets`, `security/secret(s)`, `secret-detection` or \
+`secret-scanning` (whole tags, any case) or named `Secret` (Trivy); a vulnerable package when named \
+`OsPackageVulnerability`/`LanguageSpecificPackageVulnerability` (Trivy), listing `purls`, or tagged \
+`vulnerability` with a `Package:` in its help; a finding when tagged `misconfiguration` or named `Misconfiguration`.
+- **A result** is a secret when its tool is a secret scanner (no rule can change that) or its rule means one; \
+else what its rule means; else a vulnerability when its tool is a dependency scanner; else a finding.
+- **Secrets** are redacted at once (`****`: SARIF has no field for the value) and fingerprinted from tool, rule, \
+path, line and commit, never from the snippet, message or the tool's fingerprints.
+- **Vulnerabilities** need a package and its installed version: from the message (`Package:`/`Installed \
+Version:`, Grype's `package: NAME, version V`), the artifact's purl properties (dependency-check), the rule's \
+`purls` or help (Grype), or govulncheck's `stacks`. Without both, the result stays a finding and the file gets a \
+warning notice. Severity is the highest of the tool's severity words and the CVSS band of its highest score; \
+a score of 0 is no score; with neither it is `unknown`. The SARIF `level` is not used for them.
+- **What a file speaks for**: per run, the tool's kind (secrets, vulnerabilities, findings; nothing for Trivy), \
+the kinds its rules mean and the kinds of the records it produced; the union over runs. A secret scanner's \
+SARIF with no results still speaks for secrets.
+";
 
 /// Result arrays at least this long are converted in parallel.
 const PARALLEL_MIN_RESULTS: usize = 4096;
@@ -293,7 +324,10 @@ fn parse_run<'a>(
                 .map(str::to_owned)
                 .collect()
         };
-        if artifacts.iter().any(|artifact| !purls_of(artifact).is_empty()) {
+        if artifacts
+            .iter()
+            .any(|artifact| !purls_of(artifact).is_empty())
+        {
             context.artifact_purls = artifacts.iter().map(purls_of).collect();
         }
         context.artifacts = artifacts
@@ -438,8 +472,7 @@ fn convert_by_meaning(
         let mut warn = |warning: String| run_warnings.push(warning);
         match meaning {
             Meaning::Secret => {
-                let secret =
-                    secret::secret(context, &parsed, &mut interner).map_err(positioned)?;
+                let secret = secret::secret(context, &parsed, &mut interner).map_err(positioned)?;
                 output.evidence.secrets.push(secret);
                 kinds.insert(Kind::Secrets);
                 continue;
@@ -465,9 +498,15 @@ fn convert_by_meaning(
     if let Some(first) = unnamed.first() {
         let count = unnamed.len();
         let (results, kept) = if count == 1 {
-            ("result names", "it is kept as a finding, not a vulnerability")
+            (
+                "result names",
+                "it is kept as a finding, not a vulnerability",
+            )
         } else {
-            ("results name", "they are kept as findings, not vulnerabilities")
+            (
+                "results name",
+                "they are kept as findings, not vulnerabilities",
+            )
         };
         run_warnings.push(format!(
             "`{}`: {count} {results} no package and version (first: rule `{first}`): {kept}",

@@ -57,6 +57,18 @@ use verdict_evidence::{
 
 const TOOL: &str = "trivy";
 
+/// What `docs/formats.md` says about the kinds a Trivy report speaks for.
+pub(crate) const KINDS_DOC: &str = "\
+### What a Trivy report speaks for
+
+Trivy's JSON does not list the scanners that ran; each result's `Class` says which wrote it. A report speaks for \
+`vulnerabilities` when a result is of class `os-pkgs` or `lang-pkgs` (or it is the pre-schema list), `findings` \
+for class `config`, `secrets` for class `secret`, `components` for `license`/`license-file` or listed \
+`Packages`, and for every kind it holds records of. Nothing else is claimed: a report without results, or with \
+only an unknown class (which yields a warning), speaks for nothing, and since Trivy writes no result for a clean \
+secret scan, a gate that needs secrets says no input speaks for them rather than pass on an unchecked claim.
+";
+
 pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
     match sniff.shape {
         Shape::JsonObject => {

@@ -250,7 +250,7 @@ impl<'a> XmlReader<'a> {
         };
         text.trim().parse().map(Some).map_err(|_| {
             self.error(format!(
-                "attribute `{name}` of `<{}>` is not a valid number: `{text}`",
+                "attribute `{name}` of `<{}>` is not a valid number",
                 element_name(element)
             ))
         })

@@ -83,9 +83,14 @@ fn scan_errors_are_incomplete_scan_notices_and_odd_severities_are_said() {
         "bandit",
     );
     assert_eq!(evidence.sources[0].tool.as_deref(), Some("bandit 1.7.5"));
-    // `SEVERE` is a word other tools use for high; `BOGUS` is unknown.
+    // `UNDEFINED` is bandit's "none set" and `BOGUS` a word nobody uses:
+    // both `unknown` since issue 7 (they were info and high); `SEVERE` is a
+    // word other tools use for high.
     let severities: Vec<_> = evidence.findings.iter().map(|f| f.severity).collect();
-    assert_eq!(severities, [Severity::Info, Severity::High, Severity::High]);
+    assert_eq!(
+        severities,
+        [Severity::Unknown, Severity::High, Severity::Unknown]
+    );
     // The same call on another line, re-indented, keeps its fingerprint.
     assert_eq!(
         evidence.findings[0].fingerprint,
@@ -109,7 +114,7 @@ fn scan_errors_are_incomplete_scan_notices_and_odd_severities_are_said() {
             ),
             (
                 NoticeKind::Warning,
-                "unknown bandit severity `BOGUS`: treated as high"
+                "unknown bandit severity `BOGUS`: treated as unknown"
             ),
         ]
     );

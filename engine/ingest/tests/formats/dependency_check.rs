@@ -117,12 +117,13 @@ fn suppressed_vulnerabilities_are_not_reported_and_odd_ratings_fail_closed() {
         .iter()
         .map(|v| v.severity)
         .collect();
-    // Unknown word: high; no word but a v2 score of 5.0: its CVSS band.
+    // Unknown word: `unknown` (high before issue 7); no word but a v2 score
+    // of 5.0: its CVSS band.
     assert_eq!(
         severities,
         [
             Severity::Critical,
-            Severity::High,
+            Severity::Unknown,
             Severity::Medium,
             Severity::Low
         ]
@@ -158,7 +159,7 @@ fn suppressed_vulnerabilities_are_not_reported_and_odd_ratings_fail_closed() {
             ),
             (
                 NoticeKind::Warning,
-                "unknown dependency-check severity `PERILOUS`: treated as high"
+                "unknown dependency-check severity `PERILOUS`: treated as unknown"
             ),
         ]
     );

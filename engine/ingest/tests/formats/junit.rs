@@ -167,7 +167,7 @@ fn bad_inputs_are_errors_that_say_what_is_wrong() {
         ),
         (
             "junit-bad-time.xml",
-            "invalid `time` `fast` of testcase `t` at line 2 column 3",
+            "invalid `time` of a testcase: expected seconds at line 2 column 3",
         ),
         (
             "junit-mismatched-tags.xml",

@@ -91,12 +91,12 @@ fn repeated_records_merge_and_dash_is_not_taken() {
 fn garbage_numbers_name_the_line_and_field() {
     let hits = error_of("bad/lcov-garbage-number.info");
     assert!(
-        hits.contains("hit count of `DA` is not a valid number: `lots` at line 4"),
+        hits.contains("hit count of `DA` is not a valid number at line 4"),
         "{hits}"
     );
     let taken = error_of("bad/lcov-garbage-brda.info");
     assert!(
-        taken.contains("taken count of `BRDA` is not a valid number: `x1` at line 3"),
+        taken.contains("taken count of `BRDA` is not a valid number at line 3"),
         "{taken}"
     );
 }
@@ -116,7 +116,7 @@ fn truncated_non_utf8_and_non_lcov_lines_are_errors() {
     let garbage = error_of("bad/lcov-not-a-record.info");
     assert!(
         garbage.contains(
-            "expected `KEY:VALUE` or `end_of_record`, found `this is not lcov` at line 4"
+            "expected `KEY:VALUE` or `end_of_record` at line 4"
         ),
         "{garbage}"
     );

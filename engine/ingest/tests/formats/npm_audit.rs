@@ -103,7 +103,7 @@ fn npm6_advisories_yield_one_record_per_installed_version() {
     let first = &evidence.vulnerabilities[0];
     assert_eq!(
         (first.id.as_str(), first.severity),
-        ("npm:1500", Severity::High)
+        ("npm:1500", Severity::Unknown)
     );
     assert!(first.aliases.is_empty());
     assert!(first.fixed_versions.is_empty());
@@ -116,7 +116,7 @@ fn npm6_advisories_yield_one_record_per_installed_version() {
         notices,
         [(
             NoticeKind::Warning,
-            "unknown npm audit severity `catastrophic`: treated as high"
+            "unknown npm audit severity `catastrophic`: treated as unknown"
         )]
     );
 }

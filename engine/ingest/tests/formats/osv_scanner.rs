@@ -172,3 +172,39 @@ fn rejects_bad_reports_with_a_message_naming_the_problem() {
         assert!(error.contains(expected), "{file}: {error}");
     }
 }
+
+#[test]
+fn withdrawn_and_malicious_advisories_carry_their_kind() {
+    let evidence = ingest_as(
+        fixture("osv-scanner/osv-scanner-withdrawn-and-malicious.json"),
+        "osv-scanner",
+    );
+    let kinds: Vec<_> = evidence
+        .vulnerabilities
+        .iter()
+        .map(|v| (v.id.as_str(), v.kind, v.severity))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            // A withdrawn entry keeps its word, and says it was withdrawn.
+            (
+                "GHSA-aaaa-bbbb-cccc",
+                AdvisoryKind::Withdrawn,
+                Severity::High
+            ),
+            // A `MAL-` alias makes a malicious-package report.
+            (
+                "GHSA-dddd-eeee-ffff",
+                AdvisoryKind::Malicious,
+                Severity::Unknown
+            ),
+            // No word, no vector: unknown, not medium.
+            (
+                "GHSA-gggg-hhhh-iiii",
+                AdvisoryKind::Vulnerability,
+                Severity::Unknown
+            ),
+        ]
+    );
+}

@@ -63,7 +63,11 @@ fn check(expected: &Expected) -> Evidence {
     );
     let records = expected.findings
         + expected.secrets
-        + expected.vulnerabilities.iter().map(|(_, n)| n).sum::<usize>();
+        + expected
+            .vulnerabilities
+            .iter()
+            .map(|(_, n)| n)
+            .sum::<usize>();
     assert_eq!(
         evidence.sources[0].records, records as u64,
         "{file}: records"
@@ -823,7 +827,11 @@ fn dependency_results_without_a_rating_are_unknown_and_unnamed_ones_stay_finding
         evidence.sources[0].kinds,
         [Kind::Findings, Kind::Vulnerabilities]
     );
-    let warnings: Vec<_> = evidence.notices.iter().map(|n| n.message.as_str()).collect();
+    let warnings: Vec<_> = evidence
+        .notices
+        .iter()
+        .map(|n| n.message.as_str())
+        .collect();
     assert_eq!(
         warnings,
         [

@@ -1,7 +1,7 @@
 //! Tests of the `trivy` format, with counts checked against the raw files with python3.
 
 use crate::support::{by_severity, corpus, counts, fixture, ingest_as, try_ingest_forced};
-use verdict_evidence::{NoticeKind, Severity};
+use verdict_evidence::{Kind, NoticeKind, Severity};
 
 fn ingest(relative: &str) -> verdict_evidence::Evidence {
     ingest_as(corpus(&format!("trivy/{relative}")), "trivy")
@@ -217,8 +217,9 @@ fn skips_passed_checks_and_marks_exceptions_suppressed() {
     assert!(evidence.findings[1].suppressed);
     // An empty message falls back to the title.
     assert_eq!(evidence.findings[1].message, "S3 encryption");
-    // Unknown severity and status: high, kept, and both said.
-    assert_eq!(evidence.findings[2].severity, Severity::High);
+    // Unknown severity and status: `unknown` (high before issue 7), kept,
+    // and both said.
+    assert_eq!(evidence.findings[2].severity, Severity::Unknown);
     assert!(!evidence.findings[2].suppressed);
     let messages: Vec<_> = evidence
         .notices
@@ -230,7 +231,7 @@ fn skips_passed_checks_and_marks_exceptions_suppressed() {
         [
             (
                 NoticeKind::Warning,
-                "unknown trivy severity `SEVERE-ISH`: treated as high"
+                "unknown trivy severity `SEVERE-ISH`: treated as unknown"
             ),
             (
                 NoticeKind::Warning,
@@ -238,8 +239,9 @@ fn skips_passed_checks_and_marks_exceptions_suppressed() {
             ),
         ]
     );
+    // `UNKNOWN` (info before issue 7) with a V2 score of 9.3: its band.
     let vulnerability = &evidence.vulnerabilities[0];
-    assert_eq!(vulnerability.severity, Severity::Info);
+    assert_eq!(vulnerability.severity, Severity::Critical);
     assert_eq!(vulnerability.fixed_versions, ["0.7.0", "0.8.1"]);
     assert_eq!(vulnerability.cvss_score, Some(9.3));
     assert_eq!(
@@ -269,4 +271,52 @@ fn bad_inputs_are_errors_that_say_what_is_wrong() {
         let message = error.to_string();
         assert!(message.contains(expected), "{file}: {message}");
     }
+}
+
+/// Kinds each file speaks for, from the `Class` of its results and the
+/// records they hold (read from the raw JSON with python3: os-pkgs and
+/// lang-pkgs → vulnerabilities, config → findings, secret → secrets,
+/// license classes and `Packages` → components; issue 7).
+#[test]
+fn reports_speak_for_what_their_result_classes_show_was_scanned() {
+    let cases: [(&str, &[Kind]); 8] = [
+        (
+            "trivy-0.69.1-fs-cvssv4.json",
+            &[Kind::Vulnerabilities, Kind::Components],
+        ),
+        (
+            "trivy-fs-vulns-misconfig-secrets.json",
+            &[Kind::Findings, Kind::Vulnerabilities, Kind::Secrets],
+        ),
+        ("trivy-image-alpine-3.9.json", &[Kind::Vulnerabilities]),
+        ("trivy-image-licenses.json", &[Kind::Components]),
+        ("trivy-legacy-list-format.json", &[Kind::Vulnerabilities]),
+        ("trivy-repo-helm-misconfig.json", &[Kind::Findings]),
+        ("trivy-repo-secrets.json", &[Kind::Secrets]),
+        // An os-pkgs result without vulnerabilities: the scan ran, clean.
+        ("trivy-schema2-no-vulns.json", &[Kind::Vulnerabilities]),
+    ];
+    for (file, kinds) in cases {
+        assert_eq!(ingest(file).sources[0].kinds, kinds, "{file}");
+    }
+    let statuses = ingest_as(fixture("trivy/trivy-misconfig-statuses.json"), "trivy");
+    assert_eq!(
+        statuses.sources[0].kinds,
+        [Kind::Findings, Kind::Vulnerabilities]
+    );
+}
+
+#[test]
+fn an_unknown_result_class_claims_no_kind() {
+    let evidence = ingest_as(fixture("trivy/trivy-unknown-class.json"), "trivy");
+    assert!(evidence.sources[0].kinds.is_empty());
+    let messages: Vec<_> = evidence
+        .notices
+        .iter()
+        .map(|n| n.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["unknown trivy result class `custom`: it speaks for no evidence kind"]
+    );
 }

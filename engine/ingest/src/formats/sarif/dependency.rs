@@ -303,10 +303,14 @@ fn severity_of(
             .and_then(Loose::number)
             .or_else(|| p.cvssv2_score.as_ref().and_then(Loose::number))
     });
-    let score = [cvss, result_score, rule.and_then(|rule| rule.security_score)]
-        .into_iter()
-        .flatten()
-        .find(|score| *score > 0.0 && *score <= 10.0);
+    let score = [
+        cvss,
+        result_score,
+        rule.and_then(|rule| rule.security_score),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|score| *score > 0.0 && *score <= 10.0);
     if let Some(score) = score {
         severity = severity.max(Some(cvss_band(score)));
     }
@@ -321,16 +325,16 @@ const TRIVY_SEVERITIES: &[&str] = &["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOW
 fn advisory_id(text: &str) -> Option<&str> {
     let text = text.trim();
     let parts: Vec<&str> = text.splitn(5, '-').collect();
-    let is_prefix = |part: &str| {
-        (2..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_uppercase())
-    };
-    let digits = |part: &str, min: usize| {
-        part.len() >= min && part.bytes().all(|b| b.is_ascii_digit())
-    };
+    let is_prefix =
+        |part: &str| (2..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_uppercase());
+    let digits =
+        |part: &str, min: usize| part.len() >= min && part.bytes().all(|b| b.is_ascii_digit());
     let ghsa_group =
         |part: &str| part.len() == 4 && part.bytes().all(|b| b.is_ascii_alphanumeric());
     let length = match parts.as_slice() {
-        ["GHSA", a, b, c, ..] if ghsa_group(a) && ghsa_group(b) && ghsa_group(&c[..c.len().min(4)]) => {
+        ["GHSA", a, b, c, ..]
+            if ghsa_group(a) && ghsa_group(b) && ghsa_group(&c[..c.len().min(4)]) =>
+        {
             "GHSA-".len() + 4 + 1 + 4 + 1 + 4
         }
         [prefix, year, number, ..] if is_prefix(prefix) && digits(year, 4) => {
@@ -385,7 +389,10 @@ mod tests {
             "A low vulnerability in rpm package: package-1, version 1.1.1 was found in image user-input at: somefile-1.txt",
         )
         .unwrap();
-        assert_eq!((current.package.as_str(), current.version.as_str()), ("package-1", "1.1.1"));
+        assert_eq!(
+            (current.package.as_str(), current.version.as_str()),
+            ("package-1", "1.1.1")
+        );
         let old = grype_message(
             "The path lib/x-1.0.1.jar reports x at version 1.0.1  which would result in a vulnerable (java-archive) package installed",
         )

@@ -247,7 +247,10 @@ mod tests {
     #[test]
     fn rules_are_classified_by_tags_and_names_whole_words_only() {
         let cases = [
-            (r#"{"properties":{"tags":["Secret","security"]}}"#, Some(Meaning::Secret)),
+            (
+                r#"{"properties":{"tags":["Secret","security"]}}"#,
+                Some(Meaning::Secret),
+            ),
             (r#"{"name":"Secret"}"#, Some(Meaning::Secret)),
             (r#"{"properties":{"tags":["HardcodedSecret"]}}"#, None),
             (

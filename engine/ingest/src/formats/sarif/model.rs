@@ -237,7 +237,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for LooseList<'a> {
                 Ok(LooseList(vec![Loose::Text(Str(Cow::Borrowed(value)))]))
             }
             fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-                Ok(LooseList(vec![Loose::Text(Str(Cow::Owned(value.to_owned())))]))
+                Ok(LooseList(vec![Loose::Text(Str(Cow::Owned(
+                    value.to_owned(),
+                )))]))
             }
             fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
                 Ok(LooseList(Vec::new()))
