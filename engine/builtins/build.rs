@@ -96,7 +96,9 @@ fn ensure_target() {
     if let Some(toolchain) = &toolchain {
         command.args(["--toolchain", toolchain]);
     }
-    println!("cargo:warning=the `{TARGET}` target is missing: running `rustup target add {TARGET}`");
+    println!(
+        "cargo:warning=the `{TARGET}` target is missing: running `rustup target add {TARGET}`"
+    );
     match command.output() {
         Ok(output) if output.status.success() => {}
         Ok(output) => println!(

@@ -186,9 +186,23 @@ fn policies_out_of_scope_are_skipped() {
             "check", "--now", NOW, "--env", "staging", "--format", "json", "--config",
         ])
         .arg(&config));
-    assert_eq!(out.code, 0, "{out:?}");
+    // Skipped, with its reason; and since nothing else was checked, the run
+    // is an error, not a pass (`nothing-in-scope`).
+    assert_eq!(out.code, 2, "{out:?}");
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["policies"][0]["decision"], "skipped");
+    assert!(
+        json["policies"][0]["skipped"]
+            .as_str()
+            .unwrap()
+            .contains("environment `staging`")
+    );
+    assert!(
+        json["errors"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("nothing was checked")
+    );
     let out = run(verdict()
         .args(["check", "--now", NOW, "--env", "production", "--config"])
         .arg(&config));
@@ -285,9 +299,20 @@ fn the_policy_docs_examples_are_valid_gates() {
                 .join("cargo-audit/cargo-audit-no-findings.json")
                 .display()
         ));
+        // Checked against every kind a built-in requires, so that the run
+        // decides: a gitleaks report, a SARIF log and a coverage report.
         let out = run(verdict()
             .args(["check", "--now", NOW, "--config"])
-            .arg(&config));
+            .arg(&config)
+            .arg("--input")
+            .arg(format!(
+                "gitleaks:{}",
+                corpus().join("gitleaks/gitleaks-8-empty.json").display()
+            ))
+            .arg("--input")
+            .arg(corpus().join("sarif/eslint-8.56.0.sarif"))
+            .arg("--input")
+            .arg(root().join("fixtures/example/coverage.json")));
         assert_ne!(out.code, 2, "{}: {out:?}", path.display());
         checked += 1;
     }

@@ -72,7 +72,7 @@ fn every_builtin_errors_when_no_input_speaks_for_its_evidence() {
     // A coverage report alone: the secrets, vulnerabilities and
     // code-scanning policies have nothing to decide on.
     let gate = Gate::new(
-        &std::fs::read_to_string(root().join("policies/python-service.toml")).unwrap(),
+        &fs_err::read_to_string(root().join("policies/python-service.toml")).unwrap(),
         &[("coverage.json", &example("coverage.json"))],
     );
     let (out, json) = gate.json(&[]);
@@ -100,10 +100,14 @@ fn a_clean_report_of_the_right_kind_is_not_missing_evidence() {
     // Its empty report (`[]`) could be any tool's, so it must be named:
     // read as a plain document it speaks for no secrets, and the gate errors.
     let empty = corpus().join("gitleaks/gitleaks-8-empty.json");
-    let gate = Gate::new(SECRETS_GATE, &[("coverage.json", &example("coverage.json"))]);
-    let unnamed = run(gate
-        .check()
-        .args(["--input", &empty.display().to_string(), "--format", "json"]));
+    let gate = Gate::new(
+        SECRETS_GATE,
+        &[("coverage.json", &example("coverage.json"))],
+    );
+    let unnamed =
+        run(gate
+            .check()
+            .args(["--input", &empty.display().to_string(), "--format", "json"]));
     assert_eq!(unnamed.code, 2, "{unnamed:?}");
     let named = run(gate.check().args([
         "--input",

@@ -159,7 +159,10 @@ fn an_explicit_unrecognized_file_is_an_error_but_skipped_in_directories() {
     // Alone in a directory it makes the directory yield no report: an error.
     let out = run(verdict().arg("ingest").arg(dir.path()));
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("no report in this directory"), "{out:?}");
+    assert!(
+        out.stderr.contains("no report in this directory"),
+        "{out:?}"
+    );
     // Beside a report it is skipped, and listed with the reason.
     fs_err::copy(
         root().join("fixtures/example/bandit.json"),
@@ -172,7 +175,10 @@ fn an_explicit_unrecognized_file_is_an_error_but_skipped_in_directories() {
     assert_eq!(out.code, 0, "{out:?}");
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["sources"].as_array().unwrap().len(), 1);
-    assert_eq!(json["skipped"][0]["reason"], "not a recognized report format");
+    assert_eq!(
+        json["skipped"][0]["reason"],
+        "not a recognized report format"
+    );
     assert!(
         json["skipped"][0]["path"]
             .as_str()

@@ -22,6 +22,10 @@ pub fn verdict() -> Command {
     command
         .current_dir(root())
         .env("VERDICT_CACHE_DIR", root().join("target/e2e-plugin-cache"))
+        .env(
+            "VERDICT_CACHE_KEY_FILE",
+            root().join("target/e2e-plugin-cache-key/cache.key"),
+        )
         .env("NO_COLOR", "1")
         .env_remove("RUST_LOG");
     for ci_variable in [

@@ -96,6 +96,7 @@ mod tests {
                 control: control.map(Into::into),
             }],
             controls: vec![],
+            notes: vec![],
         }
     }
 
@@ -142,6 +143,7 @@ mod tests {
         let undeclared = Outcome {
             violations: vec![],
             controls: vec![result("x")],
+            notes: vec![],
         };
         assert_eq!(
             check(&undeclared, &d),
@@ -150,6 +152,7 @@ mod tests {
         let twice = Outcome {
             violations: vec![],
             controls: vec![result("ac-1"), result("ac-1")],
+            notes: vec![],
         };
         assert_eq!(
             check(&twice, &d),

@@ -18,6 +18,7 @@ const TESTED_GUESTS: &[&str] = &[
     "echo",
     "env-read",
     "file-open",
+    "forged-text",
     "huge-outcome",
     "memory-bomb",
     "schema-bomb",
@@ -335,6 +336,21 @@ fn echo_sees_every_finding_and_is_deterministic() {
         Some(Location::new("src/app.py", Some(7), Some(7)))
     );
     assert_eq!(evaluate(&policy, no_config(), evidence).unwrap(), first);
+}
+
+/// The host passes a plugin's text through byte for byte: neutralising it is
+/// the renderers' job (`verdict_report::text`), and the JSON document must
+/// keep the original.
+#[test]
+fn forged_text_reaches_the_document_byte_for_byte() {
+    let policy = guest("forged-text");
+    assert!(policy.descriptor.name.starts_with("forged-text\u{1b}[2K\r"));
+    assert!(policy.descriptor.name.contains("\n::error file=x.py"));
+    let outcome = evaluate(&policy, no_config(), Evidence::default()).unwrap();
+    assert_eq!(outcome.violations.len(), 3);
+    let message = &outcome.violations[0].message;
+    assert!(message.contains("\rverdict: PASS"), "{message:?}");
+    assert!(message.contains("\u{0}\u{9b}\u{202e}"), "{message:?}");
 }
 
 #[test]

@@ -3,8 +3,9 @@
 
 use crate::evidence::Backend;
 use crate::{
-    AdvisoryKind, Commit, Component, CoverageTotals, Document, FileCoverage, Filter, Finding, Kind, Location,
-    Notice, NoticeKind, Secret, Severity, Source, TestCase, TestStatus, TestSuite, Vulnerability,
+    AdvisoryKind, Commit, Component, CoverageTotals, Document, FileCoverage, Filter, Finding, Kind,
+    Location, Notice, NoticeKind, Secret, Severity, Source, TestCase, TestStatus, TestSuite,
+    Vulnerability,
 };
 
 #[doc(hidden)]

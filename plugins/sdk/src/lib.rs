@@ -80,9 +80,9 @@ pub use outcome::{
     ViolationBuilder, fingerprint,
 };
 pub use types::{
-    AdvisoryKind, Commit, Component, CoverageTotals, Document, FileCoverage, Filter, Finding, Kind, Location,
-    Notice, NoticeKind, Secret, Severity, Source, TestCase, TestStatus, TestSuite, Vulnerability,
-    percent,
+    AdvisoryKind, Commit, Component, CoverageTotals, Document, FileCoverage, Filter, Finding, Kind,
+    Location, Notice, NoticeKind, Secret, Severity, Source, TestCase, TestStatus, TestSuite,
+    Vulnerability, percent,
 };
 
 /// Re-exported so policies derive `Deserialize` on their configuration

@@ -184,11 +184,10 @@ fn brda(value: &str) -> Result<(u32, &str, &str, bool), String> {
 /// One numeric field, or an error naming the record and the field.
 fn field<T: FromStr>(text: Option<&str>, record: &str, name: &str) -> Result<T, String> {
     let text = text.ok_or_else(|| format!("`{record}` has no {name}"))?;
-    text.trim().parse().map_err(|_| {
-        format!("{name} of `{record}` is not a valid number")
-    })
+    text.trim()
+        .parse()
+        .map_err(|_| format!("{name} of `{record}` is not a valid number"))
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -115,9 +115,7 @@ fn truncated_non_utf8_and_non_lcov_lines_are_errors() {
     );
     let garbage = error_of("bad/lcov-not-a-record.info");
     assert!(
-        garbage.contains(
-            "expected `KEY:VALUE` or `end_of_record` at line 4"
-        ),
+        garbage.contains("expected `KEY:VALUE` or `end_of_record` at line 4"),
         "{garbage}"
     );
 }

@@ -130,14 +130,18 @@ impl Policy for Vulnerabilities {
 /// The lowest failing severity.
 fn threshold(config: &Config) -> Result<Severity, Error> {
     match (config.fail_on, config.max_severity) {
-        (Some(_), Some(_)) => Err(Error::new("invalid configuration: set `fail-on` or `max-severity`, not both")),
+        (Some(_), Some(_)) => Err(Error::new(
+            "invalid configuration: set `fail-on` or `max-severity`, not both",
+        )),
         (Some(fail_on), None) => Ok(fail_on),
         // Above `critical` there is only `unknown`: `max-severity = "critical"`
         // fails only on advisories whose severity no tool gave.
         (None, Some(max)) => Severity::ALL
             .into_iter()
             .find(|severity| *severity > max)
-            .ok_or_else(|| Error::new("invalid configuration at `max-severity`: nothing is above it")),
+            .ok_or_else(|| {
+                Error::new("invalid configuration at `max-severity`: nothing is above it")
+            }),
         (None, None) => Ok(Severity::Info),
     }
 }
@@ -253,11 +257,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(testing::fingerprints(&outcome), ["fp-A-1"]);
-        let outcome = testing::evaluate::<Vulnerabilities>(
-            r#"{"max-severity": "critical"}"#,
-            evidence,
-        )
-        .unwrap();
+        let outcome =
+            testing::evaluate::<Vulnerabilities>(r#"{"max-severity": "critical"}"#, evidence)
+                .unwrap();
         assert_eq!(testing::fingerprints(&outcome), ["fp-U"]);
     }
 
@@ -278,13 +280,15 @@ mod tests {
         };
         let outcome = testing::evaluate::<Vulnerabilities>("{}", evidence.clone()).unwrap();
         assert_eq!(testing::fingerprints(&outcome), ["fp-MAL-1"]);
-        let outcome = testing::evaluate::<Vulnerabilities>(
-            r#"{"kinds": ["unmaintained"]}"#,
-            evidence,
-        )
-        .unwrap();
+        let outcome =
+            testing::evaluate::<Vulnerabilities>(r#"{"kinds": ["unmaintained"]}"#, evidence)
+                .unwrap();
         assert_eq!(testing::fingerprints(&outcome), ["fp-I-1"]);
-        assert!(outcome.violations[0].message.contains("unknown, unmaintained"));
+        assert!(
+            outcome.violations[0]
+                .message
+                .contains("unknown, unmaintained")
+        );
     }
 
     #[test]
