@@ -46,12 +46,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn embeds_the_four_first_builtins_with_digests() {
+    fn embeds_every_builtin_folder_with_digests() {
         let names: Vec<_> = all().iter().map(|builtin| builtin.name).collect();
-        assert_eq!(
-            names,
-            ["code-scanning", "coverage", "secrets", "vulnerabilities"]
-        );
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../plugins/builtin");
+        let mut folders: Vec<String> = fs_err::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.join("Cargo.toml").is_file())
+            .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        folders.sort();
+        assert_eq!(names, folders);
+        for first in ["code-scanning", "coverage", "secrets", "vulnerabilities"] {
+            assert!(names.contains(&first), "{first}");
+        }
         for builtin in all() {
             assert!(builtin.wasm.starts_with(b"\0asm"), "{}", builtin.name);
             assert_eq!(builtin.sha256.len(), 64);

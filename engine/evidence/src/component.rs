@@ -1,6 +1,6 @@
 //! Components: what an SBOM (or a license scan) says is inside the product.
 
-use crate::SourceIndex;
+use crate::{Severity, SourceIndex};
 use serde::{Deserialize, Serialize};
 
 /// One package or library.
@@ -23,4 +23,11 @@ pub struct Component {
     /// and empty values are dropped, so empty means "unknown".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub licenses: Vec<String>,
+    /// The scanner's own license category (Trivy: `forbidden`, `restricted`,
+    /// `reciprocal`, `notice`, `permissive`, `unencumbered`, `unknown`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license_category: Option<String>,
+    /// The scanner's own severity for the license.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license_severity: Option<Severity>,
 }

@@ -28,6 +28,27 @@ impl Location {
     }
 }
 
+/// What a tool says about one of its rules. Shared by every finding of the
+/// rule.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleInfo {
+    /// Short name or title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Short description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where the rule is documented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help_uri: Option<String>,
+    /// IaC provider (`AWS`, `Kubernetes`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// IaC service (`s3`, `general`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+}
+
 /// One result of a code scanner, linter or IaC checker.
 ///
 /// `tool`, `rule_id` and location paths are shared strings: a million results
@@ -69,6 +90,12 @@ pub struct Finding {
     /// SARIF `baselineState` (`new`, `unchanged`, `updated`, `absent`) when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_state: Option<String>,
+    /// The tool's numeric severity, 0.0–10.0 (SARIF `security-severity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// The rule's metadata, shared by the rule's findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Arc<RuleInfo>>,
 }
 
 impl Finding {
@@ -92,6 +119,8 @@ impl Finding {
             tags: Arc::default(),
             suppressed: false,
             baseline_state: None,
+            score: None,
+            rule: None,
         }
     }
 }

@@ -34,7 +34,7 @@ pub use commit::Commit;
 pub use component::Component;
 pub use coverage::{CoverageTotals, FileCoverage};
 pub use evidence::{Document, Evidence, Kind};
-pub use finding::{Finding, Location};
+pub use finding::{Finding, Location, RuleInfo};
 pub use notice::{Notice, NoticeKind};
 pub use secret::{Redacted, Secret};
 pub use severity::{Severity, cvss_band};

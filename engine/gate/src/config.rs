@@ -141,6 +141,12 @@ pub struct PolicyConfig {
     #[serde(default)]
     #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
     pub config: toml::Table,
+    /// A TOML file holding the plugin's configuration (a framework mapping,
+    /// a shared setting), relative to this file. Merged with `config`:
+    /// tables merge key by key, and any other value in `config` replaces
+    /// the file's.
+    #[serde(default)]
+    pub config_file: Option<String>,
 }
 
 /// Limits of one evaluation; unset values take the host's defaults.
@@ -233,9 +239,18 @@ pub struct ValidConfig {
 impl ValidConfig {
     /// The byte span of `policy[index].<path…>` in the file, for diagnostics
     /// found after loading (for example by a plugin's schema).
+    ///
+    /// A `config` key that is not in this file came from the policy's
+    /// `config-file`: its span is that of `config-file`.
     pub fn span_of(&self, index: usize, path: &[&str]) -> Option<Range<usize>> {
         let table = DeTable::parse(&self.text).ok()?;
-        policy_span(table.get_ref(), index, path)
+        let root = table.get_ref();
+        let found = policy_span(root, index, path);
+        let inline = policy_span(root, index, &path[..path.len().min(2)]).is_some();
+        if path.first() == Some(&"config") && !inline {
+            return policy_span(root, index, &["config-file"]).or(found);
+        }
+        found
     }
 
     /// A [`ConfigError`] for diagnostics about this file.
@@ -384,7 +399,28 @@ pub fn parse(
                 ));
             }
         }
-        if let (Some(plugin), Some(scope), true) = (plugin, scope, diagnostics.len() == before) {
+        let policy_config = match &policy.config_file {
+            None => Some(policy.config.clone()),
+            Some(file) => match read_config_file(base, file) {
+                Ok(mut table) => {
+                    merge(&mut table, policy.config.clone());
+                    Some(table)
+                }
+                Err(problem) => {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            format!("policy `{}`: config file {problem}", policy.id),
+                            span("config-file"),
+                        )
+                        .with_hint("`config-file` is relative to this file and holds TOML"),
+                    );
+                    None
+                }
+            },
+        };
+        if let (Some(plugin), Some(scope), Some(policy_config), true) =
+            (plugin, scope, policy_config, diagnostics.len() == before)
+        {
             policies.push(ValidPolicy {
                 index,
                 id: policy.id.clone(),
@@ -393,7 +429,7 @@ pub fn parse(
                 scope,
                 missing: policy.missing,
                 limits: policy.limits,
-                config: toml_to_json(toml::Value::Table(policy.config.clone())),
+                config: toml_to_json(toml::Value::Table(policy_config)),
             });
         }
     }
@@ -470,6 +506,48 @@ fn check_plugin(
             path: base.join(&policy.plugin),
             sha256: sha256.to_ascii_lowercase(),
         }),
+    }
+}
+
+/// Reads a policy's `config-file`; the error names the file, and the line and
+/// column of a TOML problem.
+fn read_config_file(base: &Path, file: &str) -> Result<toml::Table, String> {
+    let path = base.join(file);
+    let text = fs_err::read_to_string(&path).map_err(|error| {
+        // fs_err's message repeats the path: show the bare cause.
+        let cause = error.raw_os_error().map_or_else(
+            || error.kind().to_string(),
+            |code| std::io::Error::from_raw_os_error(code).to_string(),
+        );
+        format!("`{}` cannot be read: {cause}", path.display())
+    })?;
+    toml::from_str::<toml::Table>(&text).map_err(|error| {
+        let at = error
+            .span()
+            .map(|span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before
+                    .rfind('\n')
+                    .map_or(before.len(), |n| before.len() - n - 1)
+                    + 1;
+                format!(" line {line}, column {column}")
+            })
+            .unwrap_or_default();
+        format!("`{}`{at}: {}", path.display(), error.message().trim_end())
+    })
+}
+
+/// Merges `over` into `base`: tables merge key by key, recursively; any other
+/// value of `over` replaces `base`'s.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(inner)), toml::Value::Table(value)) => merge(inner, value),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
     }
 }
 
@@ -688,5 +766,57 @@ branches = ["["]
         let config = check(text).unwrap();
         let span = config.span_of(0, &["config", "min-lines"]).unwrap();
         assert_eq!(&text[span], "min-lines");
+    }
+
+    /// A fresh directory for one test's files.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("verdict-gate-{name}-{}", std::process::id()));
+        let _ = fs_err::remove_dir_all(&dir);
+        fs_err::create_dir_all(dir.join("frameworks")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn config_file_merges_under_inline_config() {
+        let dir = scratch("config-file-merge");
+        fs_err::write(
+            dir.join("frameworks/map.toml"),
+            "min-lines = 50.0\nexclude = [\"a/**\"]\n[controls.x]\ncwes = [\"CWE-1\"]\ntitle = \"X\"\n",
+        )
+        .unwrap();
+        let text = "[[policy]]\nid = \"a\"\nplugin = \"builtin:coverage\"\nconfig-file = \"frameworks/map.toml\"\n[policy.config]\nmin-lines = 80.0\ncontrols.x.cwes = [\"CWE-2\"]\n";
+        let config = parse("verdict.toml", text.to_owned(), &dir, BUILTINS).unwrap();
+        assert_eq!(
+            config.policies[0].config,
+            serde_json::json!({
+                "min-lines": 80.0,
+                "exclude": ["a/**"],
+                "controls": { "x": { "cwes": ["CWE-2"], "title": "X" } }
+            })
+        );
+        // A key only the file has points at `config-file` in the gate.
+        let span = config.span_of(0, &["config", "exclude"]).unwrap();
+        assert_eq!(&text[span], "config-file");
+        let span = config.span_of(0, &["config", "min-lines"]).unwrap();
+        assert_eq!(&text[span], "min-lines");
+        let _ = fs_err::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn config_file_problems_name_the_file_and_line() {
+        let dir = scratch("config-file-problems");
+        fs_err::write(dir.join("frameworks/bad.toml"), "a = 1\nb = = 2\n").unwrap();
+        let text = "[[policy]]\nid = \"bad\"\nplugin = \"builtin:coverage\"\nconfig-file = \"frameworks/bad.toml\"\n\n[[policy]]\nid = \"gone\"\nplugin = \"builtin:coverage\"\nconfig-file = \"nope.toml\"\n";
+        let error = parse("verdict.toml", text.to_owned(), &dir, BUILTINS).unwrap_err();
+        assert_eq!(error.diagnostics.len(), 2, "{error:?}");
+        let bad = &error.diagnostics[0].message;
+        assert!(bad.starts_with("policy `bad`: config file `"), "{bad}");
+        assert!(bad.contains("bad.toml` line 2, column 5: "), "{bad}");
+        assert_eq!(error.line_column(&error.diagnostics[0]), Some((4, 1)));
+        let gone = &error.diagnostics[1].message;
+        assert!(gone.contains("nope.toml` cannot be read: "), "{gone}");
+        assert!(!gone.contains("failed to open"), "{gone}");
+        assert_eq!(error.line_column(&error.diagnostics[1]), Some((9, 1)));
+        let _ = fs_err::remove_dir_all(&dir);
     }
 }

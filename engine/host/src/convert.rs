@@ -137,6 +137,14 @@ pub(crate) fn finding_to_wit(finding: &Finding) -> wit::Finding {
         tags: finding.tags.to_vec(),
         suppressed: finding.suppressed,
         baseline_state: finding.baseline_state.clone(),
+        score: finding.score,
+        rule: finding.rule.as_deref().map(|rule| wit::RuleInfo {
+            name: rule.name.clone(),
+            description: rule.description.clone(),
+            help_uri: rule.help_uri.clone(),
+            provider: rule.provider.clone(),
+            service: rule.service.clone(),
+        }),
     }
 }
 
@@ -156,6 +164,7 @@ pub(crate) fn vulnerability_to_wit(vulnerability: &Vulnerability) -> wit::Vulner
         title: vulnerability.title.clone(),
         target: vulnerability.target.clone(),
         fingerprint: vulnerability.fingerprint.clone(),
+        cwes: vulnerability.cwes.clone(),
     }
 }
 
@@ -203,6 +212,8 @@ pub(crate) fn component_to_wit(component: &Component) -> wit::Component {
         ecosystem: component.ecosystem.clone(),
         purl: component.purl.clone(),
         licenses: component.licenses.clone(),
+        license_category: component.license_category.clone(),
+        license_severity: component.license_severity.map(severity_to_wit),
     }
 }
 

@@ -1,14 +1,15 @@
 //! Checks that an outcome keeps the contract before anyone downstream sees it.
 
 use std::collections::HashSet;
-use verdict_evidence::policy::{Descriptor, Outcome};
+use verdict_evidence::policy::{ControlStatus, Descriptor, Outcome};
 
 /// Longest fingerprint accepted; a sha256 in hex is 64.
 const MAX_FINGERPRINT_BYTES: usize = 256;
 
 /// Returns why the outcome is malformed, if it is: an empty or blank rule, a
 /// missing or unusable fingerprint, a control not declared by `describe`, a
-/// control reported twice.
+/// control reported twice, a control reported `violated` that no violation
+/// names (a violated control must rest on at least one violation).
 pub(crate) fn check(outcome: &Outcome, descriptor: &Descriptor) -> Result<(), String> {
     let declared: HashSet<&str> = descriptor
         .controls
@@ -55,6 +56,17 @@ pub(crate) fn check(outcome: &Outcome, descriptor: &Descriptor) -> Result<(), St
         }
         if !reported.insert(result.control.as_str()) {
             return Err(format!("control `{}` is reported twice", result.control));
+        }
+        if result.status == ControlStatus::Violated
+            && !outcome
+                .violations
+                .iter()
+                .any(|violation| violation.control.as_deref() == Some(result.control.as_str()))
+        {
+            return Err(format!(
+                "control `{}` is reported violated, but no violation names it",
+                result.control
+            ));
         }
     }
     Ok(())
@@ -158,5 +170,30 @@ mod tests {
             check(&twice, &d),
             Err("control `ac-1` is reported twice".into())
         );
+    }
+
+    #[test]
+    fn a_violated_control_rests_on_a_violation_naming_it() {
+        let d = descriptor();
+        let violated = ControlResult {
+            control: "ac-1".into(),
+            status: ControlStatus::Violated,
+            evidence: vec!["scan.sarif".into()],
+        };
+        let bare = Outcome {
+            violations: vec![],
+            controls: vec![violated.clone()],
+            notes: vec![],
+        };
+        assert_eq!(
+            check(&bare, &d),
+            Err("control `ac-1` is reported violated, but no violation names it".into())
+        );
+        let mut unrelated = violation("r", "f", None);
+        unrelated.controls = vec![violated.clone()];
+        assert!(check(&unrelated, &d).is_err());
+        let mut resting = violation("r", "f", Some("ac-1"));
+        resting.controls = vec![violated];
+        assert_eq!(check(&resting, &d), Ok(()));
     }
 }

@@ -349,7 +349,7 @@ fn forged_text_reaches_the_document_byte_for_byte() {
     let outcome = evaluate(&policy, no_config(), Evidence::default()).unwrap();
     assert_eq!(outcome.violations.len(), 3);
     let message = &outcome.violations[0].message;
-    assert!(message.contains("\rverdict: PASS"), "{message:?}");
+    assert!(message.contains("\r\u{1b}[32mverdict: PASS"), "{message:?}");
     assert!(message.contains("\u{0}\u{9b}\u{202e}"), "{message:?}");
 }
 

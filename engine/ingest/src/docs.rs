@@ -19,6 +19,7 @@ pub fn formats_markdown() -> String {
     );
     let families = [
         Family::CodeScanning,
+        Family::Lint,
         Family::Container,
         Family::Secrets,
         Family::Dependencies,

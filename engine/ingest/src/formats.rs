@@ -11,6 +11,7 @@ use std::path::Path;
 use verdict_evidence::{Evidence, Kind};
 
 mod bandit;
+mod black;
 mod cargo_audit;
 mod cargo_lock;
 mod clover;
@@ -20,15 +21,21 @@ mod coverage_tally;
 mod cyclonedx;
 mod dependency_check;
 mod detect_secrets;
+mod eslint;
+mod flake8;
 mod generic;
 mod gitleaks;
 mod go_cover;
 mod jacoco;
 mod junit;
 mod lcov;
+mod lint;
+mod mypy;
 mod npm_audit;
 mod osv_scanner;
 mod pip_audit;
+mod pylint;
+mod ruff;
 mod safety;
 mod sarif;
 mod severity_words;
@@ -42,6 +49,8 @@ mod xml;
 pub enum Family {
     /// Code scanning, SAST, lint, IaC.
     CodeScanning,
+    /// Linters, type checkers and formatters in their own formats.
+    Lint,
     /// Container and filesystem scanners that report several kinds.
     Container,
     /// Secret scanners.
@@ -66,6 +75,7 @@ impl Family {
     pub fn kinds(self) -> &'static [Kind] {
         match self {
             Family::CodeScanning => &[Kind::Findings],
+            Family::Lint => &[Kind::Findings],
             Family::Container => &[],
             Family::Secrets => &[Kind::Secrets],
             Family::Dependencies => &[Kind::Vulnerabilities],
@@ -80,6 +90,7 @@ impl Family {
     pub fn title(self) -> &'static str {
         match self {
             Family::CodeScanning => "code scanning",
+            Family::Lint => "lint",
             Family::Container => "container and filesystem scans",
             Family::Secrets => "secret scanning",
             Family::Dependencies => "dependency audits",
@@ -260,6 +271,42 @@ pub static FORMATS: &[Format] = &[
         &["dependency-check-report.json"]
     ),
     format!(bandit, "bandit", CodeScanning, "bandit JSON report", &[]),
+    format!(
+        ruff,
+        "ruff",
+        Lint,
+        "ruff check --output-format json (a clean run's `[]` only with `ruff:PATH`)",
+        &[]
+    ),
+    format!(
+        pylint,
+        "pylint",
+        Lint,
+        "pylint --output-format=json or json2 (a clean json run's `[]` only with `pylint:PATH`)",
+        &[]
+    ),
+    format!(
+        mypy,
+        "mypy",
+        Lint,
+        "mypy -O json (JSON lines) or mypy's default text output with its summary",
+        &[]
+    ),
+    format!(eslint, "eslint", Lint, "eslint -f json", &[]),
+    format!(
+        flake8,
+        "flake8",
+        Lint,
+        "flake8's default `path:line:col: CODE message` text, with or without --count",
+        &[]
+    ),
+    format!(
+        black,
+        "black",
+        Lint,
+        "black --check output (its standard error): `would reformat PATH` lines and the summary",
+        &[]
+    ),
     format!(
         cyclonedx,
         "cyclonedx",

@@ -309,6 +309,8 @@ mod tests {
             tags: vec![],
             suppressed: index.is_multiple_of(10),
             baseline_state: None,
+            score: None,
+            rule: None,
         }
     }
 

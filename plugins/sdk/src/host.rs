@@ -249,6 +249,14 @@ fn finding(f: wit::Finding) -> Finding {
         tags: f.tags,
         suppressed: f.suppressed,
         baseline_state: f.baseline_state,
+        score: f.score,
+        rule: f.rule.map(|r| crate::RuleInfo {
+            name: r.name,
+            description: r.description,
+            help_uri: r.help_uri,
+            provider: r.provider,
+            service: r.service,
+        }),
     }
 }
 
@@ -268,6 +276,7 @@ fn vulnerability(v: wit::Vulnerability) -> Vulnerability {
         title: v.title,
         target: v.target,
         fingerprint: v.fingerprint,
+        cwes: v.cwes,
     }
 }
 
@@ -305,6 +314,8 @@ fn component(c: wit::Component) -> Component {
         ecosystem: c.ecosystem,
         purl: c.purl,
         licenses: c.licenses,
+        license_category: c.license_category,
+        license_severity: c.license_severity.map(severity),
     }
 }
 

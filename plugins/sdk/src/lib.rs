@@ -63,6 +63,7 @@ mod evidence;
 mod glob;
 mod host;
 mod outcome;
+#[cfg(not(target_family = "wasm"))]
 pub mod testing;
 mod types;
 
@@ -81,13 +82,17 @@ pub use outcome::{
 };
 pub use types::{
     AdvisoryKind, Commit, Component, CoverageTotals, Document, FileCoverage, Filter, Finding, Kind,
-    Location, Notice, NoticeKind, Secret, Severity, Source, TestCase, TestStatus, TestSuite,
+    Location, Notice, NoticeKind, RuleInfo, Secret, Severity, Source, TestCase, TestStatus, TestSuite,
     Vulnerability, percent,
 };
 
 /// Re-exported so policies derive `Deserialize` on their configuration
 /// without naming another dependency version.
 pub use serde;
+/// Re-exported so policies derive `JsonSchema` on their configuration: the
+/// schema the host validates against comes from the same type the policy
+/// deserializes (see [`config_schema`]).
+pub use schemars;
 /// Re-exported for policies that read documents or build schemas.
 pub use serde_json;
 
@@ -108,6 +113,36 @@ pub trait Policy {
         context: &Context,
         evidence: &Evidence,
     ) -> Result<Outcome, Error>;
+}
+
+/// The JSON Schema (draft 2020-12) of a configuration type, as JSON text, for
+/// [`Descriptor::config_schema`]. Derive it with the type's `Deserialize`:
+///
+/// ```
+/// use verdict_policy_sdk::{schemars, serde};
+///
+/// /// Configuration of a coverage gate.
+/// #[derive(serde::Deserialize, schemars::JsonSchema)]
+/// #[serde(crate = "verdict_policy_sdk::serde", deny_unknown_fields, rename_all = "kebab-case")]
+/// #[schemars(crate = "verdict_policy_sdk::schemars")]
+/// struct Config {
+///     /// Minimum line coverage, in percent.
+///     #[serde(default)]
+///     min_lines: Option<f64>,
+/// }
+///
+/// let schema: serde_json::Value =
+///     serde_json::from_str(&verdict_policy_sdk::config_schema::<Config>()).unwrap();
+/// assert_eq!(schema["additionalProperties"], false);
+/// assert_eq!(schema["properties"]["min-lines"]["description"], "Minimum line coverage, in percent.");
+/// ```
+///
+/// One definition: `#[serde(rename_all)]`, `deny_unknown_fields`, defaults
+/// and doc comments become the schema's names, `additionalProperties: false`,
+/// defaults and descriptions. Add constraints serde cannot express with
+/// `#[schemars(range(min = 0, max = 100))]` and friends.
+pub fn config_schema<C: schemars::JsonSchema>() -> String {
+    schemars::schema_for!(C).as_value().to_string()
 }
 
 /// Parses the configuration, failing closed with a message that names the field.

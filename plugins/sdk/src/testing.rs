@@ -11,7 +11,9 @@
 
 use crate::{Context, Error, Evidence, MemoryEvidence, Outcome, Policy};
 
-/// Evaluates `P` as the host would: parses `config` (JSON text), gives the
+/// Evaluates `P` as the host would: validates `config` (JSON text) against
+/// the schema `P` declares (an invalid configuration is an `Err` naming the
+/// key, as the gate's configuration error would be), parses it, gives the
 /// policy only the kinds it declares (reading another kind panics), and uses
 /// [`context`] as the run context.
 pub fn evaluate<P: Policy>(config: &str, evidence: MemoryEvidence) -> Result<Outcome, Error> {
@@ -24,8 +26,34 @@ pub fn evaluate_in<P: Policy>(
     context: &Context,
     mut evidence: MemoryEvidence,
 ) -> Result<Outcome, Error> {
-    evidence.consumes = Some(P::describe().consumes);
+    let descriptor = P::describe();
+    validate(&descriptor.config_schema, config)?;
+    evidence.consumes = Some(descriptor.consumes);
     crate::run::<P>(config, context, &Evidence::from(evidence))
+}
+
+/// Checks `config` against `schema` (both JSON text) as the host does before
+/// any policy runs; the error names each failing key.
+pub fn validate(schema: &str, config: &str) -> Result<(), Error> {
+    let schema: serde_json::Value = serde_json::from_str(schema)
+        .map_err(|error| Error::new(format!("the policy's schema is not JSON: {error}")))?;
+    let config: serde_json::Value = serde_json::from_str(config)
+        .map_err(|error| Error::new(format!("the configuration is not JSON: {error}")))?;
+    let validator = jsonschema::draft202012::new(&schema)
+        .map_err(|error| Error::new(format!("the policy's schema is invalid: {error}")))?;
+    let problems: Vec<String> = validator
+        .iter_errors(&config)
+        .map(|error| {
+            let path = error.instance_path().to_string();
+            let key = path.trim_start_matches('/').replace('/', ".");
+            format!("invalid configuration at `{key}`: {error}")
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(problems.join("; ")))
+    }
 }
 
 /// The fingerprints of an outcome's violations, in order.

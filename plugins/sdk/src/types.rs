@@ -17,7 +17,19 @@ use std::str::FromStr;
 /// a policy that wants otherwise maps it explicitly (see
 /// [`Severity::or_assume`]). Deserializes from the lowercase names (`"high"`),
 /// which is what configurations use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     /// Informational.
@@ -141,7 +153,18 @@ impl Kind {
 /// What an advisory says about a package. Only `Vulnerability` and
 /// `Malicious` are security flaws; the others are informational.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum AdvisoryKind {
@@ -221,7 +244,7 @@ pub struct Source {
 }
 
 /// A code scanning, lint or IaC result.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
     /// Index into the sources list.
     pub source: u32,
@@ -247,6 +270,25 @@ pub struct Finding {
     pub suppressed: bool,
     /// SARIF baselineState, when given.
     pub baseline_state: Option<String>,
+    /// The tool's numeric severity, 0.0–10.0 (SARIF `security-severity`).
+    pub score: Option<f64>,
+    /// The rule's metadata, when the tool gives it.
+    pub rule: Option<RuleInfo>,
+}
+
+/// What a tool says about one of its rules.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Short name or title.
+    pub name: Option<String>,
+    /// Short description.
+    pub description: Option<String>,
+    /// Where the rule is documented.
+    pub help_uri: Option<String>,
+    /// IaC provider (`AWS`, `Kubernetes`…).
+    pub provider: Option<String>,
+    /// IaC service (`s3`, `general`…).
+    pub service: Option<String>,
 }
 
 /// An advisory affecting an installed package.
@@ -280,6 +322,8 @@ pub struct Vulnerability {
     pub target: Option<String>,
     /// Stable identity.
     pub fingerprint: String,
+    /// CWE ids (`CWE-79`).
+    pub cwes: Vec<String>,
 }
 
 /// A secret, redacted. The raw value never reaches a policy.
@@ -397,6 +441,11 @@ pub struct Component {
     pub purl: Option<String>,
     /// SPDX ids or expressions; empty means unknown.
     pub licenses: Vec<String>,
+    /// The scanner's own license category (Trivy: `forbidden`, `restricted`,
+    /// `reciprocal`, `notice`, `permissive`, `unencumbered`, `unknown`).
+    pub license_category: Option<String>,
+    /// The scanner's own severity for the license.
+    pub license_severity: Option<Severity>,
 }
 
 /// Outcome of a test case.

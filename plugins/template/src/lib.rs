@@ -97,6 +97,8 @@ mod tests {
             tags: vec![],
             suppressed: false,
             baseline_state: None,
+            score: None,
+            rule: None,
         }
     }
 

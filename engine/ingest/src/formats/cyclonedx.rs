@@ -148,6 +148,7 @@ fn convert(component: BomComponent<'_>) -> Component {
         ecosystem: purl_type.map(ecosystem),
         purl: purl.map(Cow::into_owned),
         licenses,
+        ..Component::default()
     }
 }
 

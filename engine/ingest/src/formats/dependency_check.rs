@@ -131,6 +131,8 @@ struct DcVulnerability<'a> {
     cvssv4: Option<Cvss<'a>>,
     #[serde(borrow)]
     description: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    cwes: Option<Vec<Cow<'a, str>>>,
 }
 
 /// The parts of `cvssv2` (`score`, `severity`) and `cvssv3`/`cvssv4`
@@ -184,6 +186,15 @@ fn vulnerability(
     };
     vulnerability.title = record.description.as_deref().and_then(title);
     vulnerability.target = dependency.file_path.as_deref().map(str::to_owned);
+    // NVD's placeholders (`NVD-CWE-noinfo`, `NVD-CWE-Other`) name no weakness.
+    vulnerability.cwes = record
+        .cwes
+        .iter()
+        .flatten()
+        .map(|cwe| cwe.trim())
+        .filter(|cwe| cwe.starts_with("CWE-"))
+        .map(str::to_owned)
+        .collect();
     vulnerability.with_fingerprint()
 }
 

@@ -187,6 +187,44 @@ struct Advisory<'a> {
     #[serde(borrow)]
     severity: Option<Cow<'a, str>>,
     cvss: Option<Cvss>,
+    #[serde(default, borrow)]
+    cwe: Option<Cwes<'a>>,
+}
+
+/// `cwe`: a list in npm 7+ (`["CWE-400"]`), a string holding a JSON list in
+/// npm 6 (`"[\"CWE-20\",\"CWE-755\"]"`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Cwes<'a> {
+    List(#[serde(borrow)] Vec<Cow<'a, str>>),
+    Text(#[serde(borrow)] Cow<'a, str>),
+}
+
+impl Cwes<'_> {
+    /// The `CWE-<number>` ids in it, in order, without duplicates.
+    fn ids(cwes: Option<&Self>) -> Vec<String> {
+        let texts: Vec<&str> = match cwes {
+            Some(Cwes::List(list)) => list.iter().map(|cwe| cwe.as_ref()).collect(),
+            Some(Cwes::Text(text)) => vec![text.as_ref()],
+            None => Vec::new(),
+        };
+        let mut ids = Vec::new();
+        for text in texts {
+            let mut rest = text;
+            while let Some(start) = rest.find("CWE-") {
+                let digits = &rest[start + 4..];
+                let end = digits
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(digits.len());
+                let id = format!("CWE-{}", &digits[..end]);
+                if end > 0 && !ids.contains(&id) {
+                    ids.push(id);
+                }
+                rest = &digits[end..];
+            }
+        }
+        ids
+    }
 }
 
 #[derive(Deserialize)]
@@ -228,6 +266,8 @@ struct Npm6Advisory<'a> {
     #[serde(default, borrow)]
     findings: Vec<Npm6Finding<'a>>,
     cvss: Option<Cvss>,
+    #[serde(default, borrow)]
+    cwe: Option<Cwes<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -269,6 +309,7 @@ fn npm7_entry(
         vulnerability.severity = severities.map(advisory.severity.as_deref());
         vulnerability.cvss_score = score(advisory.cvss.as_ref());
         vulnerability.title = advisory.title.as_deref().map(str::to_owned);
+        vulnerability.cwes = Cwes::ids(advisory.cwe.as_ref());
         evidence
             .vulnerabilities
             .push(vulnerability.with_fingerprint());
@@ -320,6 +361,7 @@ fn npm6_advisory(
         vulnerability.severity = severity;
         vulnerability.cvss_score = score(advisory.cvss.as_ref());
         vulnerability.title = advisory.title.as_deref().map(str::to_owned);
+        vulnerability.cwes = Cwes::ids(advisory.cwe.as_ref());
         evidence
             .vulnerabilities
             .push(vulnerability.with_fingerprint());

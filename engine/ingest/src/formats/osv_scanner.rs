@@ -176,8 +176,27 @@ fn group_record(
                 .filter(|s| !s.is_empty())
         });
     let kind = advisory_kind(group, &aliases);
+    let mut cwes: Vec<String> = Vec::new();
+    for osv in &group.entries {
+        let Some(Words::List(list)) = osv
+            .database_specific
+            .as_ref()
+            .and_then(|db| db.cwe_ids.as_ref())
+        else {
+            continue;
+        };
+        for word in list {
+            if let Word::Text(cwe) = word
+                && !cwe.trim().is_empty()
+                && !cwes.iter().any(|known| known == cwe.trim())
+            {
+                cwes.push(cwe.trim().to_owned());
+            }
+        }
+    }
     Vulnerability {
         kind,
+        cwes,
         aliases,
         ecosystem: (!info.ecosystem.is_empty()).then(|| info.ecosystem.to_string()),
         version: version.map(str::to_owned),
@@ -420,6 +439,17 @@ struct Event<'a> {
 struct DatabaseSpecific<'a> {
     #[serde(borrow, default)]
     severity: Option<Word<'a>>,
+    /// GitHub's `cwe_ids` (`["CWE-200"]`); anything else is ignored.
+    #[serde(borrow, default)]
+    cwe_ids: Option<Words<'a>>,
+}
+
+/// A list of words, or anything else (ignored).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Words<'a> {
+    List(#[serde(borrow)] Vec<Word<'a>>),
+    Other(IgnoredAny),
 }
 
 #[derive(Deserialize)]

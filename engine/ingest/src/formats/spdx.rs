@@ -149,5 +149,6 @@ fn convert(package: &Package<'_>) -> Component {
         ecosystem: purl.and_then(purl_type).map(ecosystem),
         purl: purl.map(str::to_owned),
         licenses,
+        ..Component::default()
     }
 }

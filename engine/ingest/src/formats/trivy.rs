@@ -11,6 +11,11 @@
 //! - Secrets keep only rule, place and fingerprint: trivy's `Match` is already
 //!   masked but its `Code` lines can hold the raw value of another secret
 //!   nearby, so neither is read.
+//! - License results become components keyed by package (or loose file),
+//!   category and severity: trivy rates each license on its own
+//!   (`MIT` notice/LOW, `GPL-2.0` restricted/HIGH), and one category per
+//!   component would have to hide the worse one or the other, so a package
+//!   with licenses in two categories is two components.
 //! - Severity `UNKNOWN` (trivy's own word for "no rating") is `unknown`; so
 //!   is a word trivy does not use, with a warning, so that an unfamiliar
 //!   rating never lowers risk. A vulnerability without a rating but with a
@@ -50,9 +55,10 @@ use crate::sniff::{Shape, Sniff};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use verdict_evidence::{
-    Component, Evidence, Finding, Kind, Location, Notice, NoticeKind, Redacted, Secret, Severity,
-    Vulnerability, cvss_band, fingerprint,
+    Component, Evidence, Finding, Kind, Location, Notice, NoticeKind, Redacted, RuleInfo, Secret,
+    Severity, Vulnerability, cvss_band, fingerprint,
 };
 
 const TOOL: &str = "trivy";
@@ -174,6 +180,8 @@ struct TrivyVulnerability<'a> {
     description: Option<Cow<'a, str>>,
     #[serde(rename = "CVSS", borrow)]
     cvss: Option<HashMap<Cow<'a, str>, Cvss>>,
+    #[serde(rename = "CweIDs", borrow)]
+    cwe_ids: Option<Vec<Cow<'a, str>>>,
 }
 
 #[derive(Deserialize)]
@@ -203,14 +211,29 @@ struct Misconfiguration<'a> {
     severity: Option<Cow<'a, str>>,
     #[serde(borrow)]
     status: Option<Cow<'a, str>>,
-    cause_metadata: Option<CauseMetadata>,
+    #[serde(borrow)]
+    description: Option<Cow<'a, str>>,
+    #[serde(rename = "PrimaryURL", borrow)]
+    primary_url: Option<Cow<'a, str>>,
+    /// Older reports put provider and service here; newer ones in
+    /// `CauseMetadata`.
+    #[serde(borrow)]
+    provider: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    service: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    cause_metadata: Option<CauseMetadata<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct CauseMetadata {
+struct CauseMetadata<'a> {
     start_line: Option<u32>,
     end_line: Option<u32>,
+    #[serde(borrow)]
+    provider: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    service: Option<Cow<'a, str>>,
 }
 
 /// `Match` and `Code` are deliberately not read (see the module docs).
@@ -232,6 +255,12 @@ struct License<'a> {
     file_path: Option<Cow<'a, str>>,
     #[serde(borrow)]
     name: Cow<'a, str>,
+    /// Trivy's license class: `forbidden`, `restricted`, `reciprocal`,
+    /// `notice`, `permissive`, `unencumbered` or `unknown`.
+    #[serde(borrow)]
+    category: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    severity: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
@@ -260,6 +289,9 @@ struct Parser {
     warnings: Vec<String>,
     /// The kinds the report speaks for (see the module docs).
     kinds: BTreeSet<Kind>,
+    /// Misconfiguration rule metadata by rule id, shared by the rule's
+    /// findings.
+    rules: HashMap<String, Arc<RuleInfo>>,
 }
 
 impl Parser {
@@ -290,7 +322,7 @@ impl Parser {
         for secret in result.secrets.iter().flatten() {
             evidence.secrets.push(secret_record(secret, target));
         }
-        license_components(result.licenses.as_deref().unwrap_or_default(), evidence);
+        self.license_components(result.licenses.as_deref().unwrap_or_default(), evidence);
         for package in result.packages.iter().flatten() {
             evidence.components.push(Component {
                 source: 0,
@@ -313,6 +345,7 @@ impl Parser {
                     .filter(|l| !l.is_empty())
                     .map(|l| l.clone().into_owned())
                     .collect(),
+                ..Component::default()
             });
         }
         Ok(())
@@ -370,6 +403,14 @@ impl Parser {
             .or(record.description.as_deref())
             .and_then(first_line);
         vulnerability.target = Some(target.to_owned());
+        vulnerability.cwes = record
+            .cwe_ids
+            .iter()
+            .flatten()
+            .map(|cwe| cwe.trim())
+            .filter(|cwe| !cwe.is_empty())
+            .map(str::to_owned)
+            .collect();
         vulnerability.with_fingerprint()
     }
 
@@ -430,7 +471,38 @@ impl Parser {
             .map(|kind| kind.clone().into_owned())
             .collect();
         finding.suppressed = suppressed;
+        finding.rule = self.rule_info(rule_id, record);
         Ok(Some(finding))
+    }
+
+    /// The rule's title, description, URL, provider and service, shared with
+    /// earlier findings of the rule when they agree.
+    fn rule_info(&mut self, rule_id: &str, record: &Misconfiguration<'_>) -> Option<Arc<RuleInfo>> {
+        let text = |value: Option<&Cow<'_, str>>| {
+            value
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let cause = record.cause_metadata.as_ref();
+        let info = RuleInfo {
+            name: text(record.title.as_ref()),
+            description: text(record.description.as_ref()),
+            help_uri: text(record.primary_url.as_ref()),
+            provider: text(cause.and_then(|c| c.provider.as_ref()))
+                .or_else(|| text(record.provider.as_ref())),
+            service: text(cause.and_then(|c| c.service.as_ref()))
+                .or_else(|| text(record.service.as_ref())),
+        };
+        if info == RuleInfo::default() {
+            return None;
+        }
+        if let Some(shared) = self.rules.get(rule_id).filter(|shared| ***shared == info) {
+            return Some(shared.clone());
+        }
+        let shared = Arc::new(info);
+        self.rules.insert(rule_id.to_owned(), shared.clone());
+        Some(shared)
     }
 
     fn new() -> Parser {
@@ -440,6 +512,7 @@ impl Parser {
             unknown_classes: BTreeSet::new(),
             warnings: Vec::new(),
             kinds: BTreeSet::new(),
+            rules: HashMap::new(),
         }
     }
 
@@ -485,6 +558,56 @@ impl Parser {
         for (held, kind) in records {
             if held {
                 self.kinds.insert(kind);
+            }
+        }
+    }
+
+    /// One component per package (or loose file) and license category, with
+    /// every license trivy found for it in that category, in report order. A
+    /// package whose licenses fall in different categories (`MIT` notice and
+    /// `GPL-2.0` restricted) becomes one component per category, so each
+    /// license keeps trivy's own category and severity.
+    fn license_components(&mut self, licenses: &[License<'_>], evidence: &mut Evidence) {
+        let first = evidence.components.len();
+        for license in licenses {
+            let name = license
+                .pkg_name
+                .as_deref()
+                .filter(|n| !n.is_empty())
+                .or(license.file_path.as_deref())
+                .unwrap_or_default();
+            let category = license
+                .category
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned);
+            let severity = license
+                .severity
+                .as_deref()
+                .map(|word| self.severity(Some(word)));
+            let existing = evidence.components[first..].iter_mut().find(|c| {
+                c.name == name && c.license_category == category && c.license_severity == severity
+            });
+            let component = match existing {
+                Some(component) => component,
+                None => {
+                    evidence.components.push(Component {
+                        name: name.to_owned(),
+                        license_category: category,
+                        license_severity: severity,
+                        ..Component::default()
+                    });
+                    let last = evidence.components.len() - 1;
+                    &mut evidence.components[last]
+                }
+            };
+            if !license.name.is_empty()
+                && !component
+                    .licenses
+                    .iter()
+                    .any(|l| l == license.name.as_ref())
+            {
+                component.licenses.push(license.name.clone().into_owned());
             }
         }
     }
@@ -537,42 +660,6 @@ fn secret_record(record: &TrivySecret<'_>, target: &str) -> Secret {
         redacted: Redacted::unknown(),
         verified: None,
         suppressed: false,
-    }
-}
-
-/// One component per package (or loose file), with every license trivy
-/// found for it, in report order.
-fn license_components(licenses: &[License<'_>], evidence: &mut Evidence) {
-    let first = evidence.components.len();
-    for license in licenses {
-        let name = license
-            .pkg_name
-            .as_deref()
-            .filter(|n| !n.is_empty())
-            .or(license.file_path.as_deref())
-            .unwrap_or_default();
-        let existing = evidence.components[first..]
-            .iter_mut()
-            .find(|c| c.name == name);
-        let component = match existing {
-            Some(component) => component,
-            None => {
-                evidence.components.push(Component {
-                    name: name.to_owned(),
-                    ..Component::default()
-                });
-                let last = evidence.components.len() - 1;
-                &mut evidence.components[last]
-            }
-        };
-        if !license.name.is_empty()
-            && !component
-                .licenses
-                .iter()
-                .any(|l| l == license.name.as_ref())
-        {
-            component.licenses.push(license.name.clone().into_owned());
-        }
     }
 }
 

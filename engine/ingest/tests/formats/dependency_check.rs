@@ -193,3 +193,27 @@ fn bad_inputs_are_errors_that_say_what_is_wrong() {
         assert!(message.contains(expected), "{file}: {message}");
     }
 }
+
+/// CWE ids, checked against the raw file: 37 CWE entries over its
+/// vulnerabilities (`CWE-79` 28 times); `CVE-2025-67721` in
+/// `aircompressor` lists `CWE-125` and `CWE-201`.
+#[test]
+fn reads_cwes() {
+    let evidence = ingest_as(
+        corpus("dependency-check/dependency-check-12.2.2-maven-site.json"),
+        "dependency-check",
+    );
+    let all: Vec<&str> = evidence
+        .vulnerabilities
+        .iter()
+        .flat_map(|v| v.cwes.iter().map(String::as_str))
+        .collect();
+    assert_eq!(all.len(), 37);
+    assert_eq!(all.iter().filter(|c| **c == "CWE-79").count(), 28);
+    let aircompressor = evidence
+        .vulnerabilities
+        .iter()
+        .find(|v| v.id == "CVE-2025-67721")
+        .expect("CVE-2025-67721");
+    assert_eq!(aircompressor.cwes, ["CWE-125", "CWE-201"]);
+}

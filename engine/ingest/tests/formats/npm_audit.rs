@@ -201,3 +201,32 @@ fn bad_inputs_are_errors_that_say_what_is_wrong() {
         assert!(message.contains(expected), "{file}: {message}");
     }
 }
+
+/// CWE ids, checked against the raw files: npm 7+ writes a list
+/// (`debug`: `["CWE-400"]`), npm 6 a string holding a JSON list (advisory
+/// 1040655 in `axios`: `"[\"CWE-20\",\"CWE-755\"]"`).
+#[test]
+fn reads_cwe_lists_and_npm6_cwe_strings() {
+    let npm7 = ingest_as(corpus("npm-audit/npm-audit-cwe-cvss.json"), "npm-audit");
+    let debug = npm7
+        .vulnerabilities
+        .iter()
+        .find(|v| v.package == "debug")
+        .expect("debug");
+    assert_eq!(debug.cwes, ["CWE-400"]);
+    let semver = npm7
+        .vulnerabilities
+        .iter()
+        .find(|v| v.package == "semver")
+        .expect("semver");
+    assert_eq!(semver.cwes, ["CWE-1333"]);
+
+    let npm6 = ingest_as(corpus("npm-audit/npm6-audit-vulns.json"), "npm-audit");
+    let axios = npm6
+        .vulnerabilities
+        .iter()
+        .find(|v| v.id == "GHSA-42xw-2xvc-qx8m")
+        .expect("GHSA-42xw-2xvc-qx8m");
+    assert_eq!(axios.package, "axios");
+    assert_eq!(axios.cwes, ["CWE-20", "CWE-755"]);
+}

@@ -208,3 +208,26 @@ fn withdrawn_and_malicious_advisories_carry_their_kind() {
         ]
     );
 }
+
+/// CWE ids from `database_specific.cwe_ids`, united over a group, checked
+/// against the raw file: `GHSA-c3h9-896r-86jm` (`CWE-129`, `CWE-20`) and
+/// `GO-2021-0053` (none) are one group for `github.com/gogo/protobuf`.
+#[test]
+fn reads_cwe_ids_of_every_advisory_in_a_group() {
+    let evidence = ingest_as(
+        corpus("osv-scanner/osv-scanner-go-cargo.json"),
+        "osv-scanner",
+    );
+    let protobuf = evidence
+        .vulnerabilities
+        .iter()
+        .find(|v| v.package == "github.com/gogo/protobuf")
+        .expect("protobuf");
+    assert_eq!(protobuf.cwes, ["CWE-129", "CWE-20"]);
+    let regex = evidence
+        .vulnerabilities
+        .iter()
+        .find(|v| v.package == "regex")
+        .expect("regex");
+    assert_eq!(regex.cwes, ["CWE-400"]);
+}

@@ -840,3 +840,100 @@ fn dependency_results_without_a_rating_are_unknown_and_unnamed_ones_stay_finding
         ]
     );
 }
+
+/// Scores and rule metadata, checked against the raw files: Nessus' two runs
+/// rate their rules `security-severity` `"3.0"` and `"9.0"` (results carry
+/// none) and name them `PluginName1` and `CVE Scan`; Semgrep writes words
+/// (`CRITICAL`, `HIGH`, `MEDIUM`), which give a severity but no number;
+/// bandit's 172 results use 7 rules, `B101` (129 results) named
+/// `assert_used` with a documentation link.
+#[test]
+fn keeps_security_severity_numbers_and_shared_rule_metadata() {
+    let nessus = ingest_as(
+        corpus("sarif/nessus-via-sarif-multitool-two-runs.sarif"),
+        "sarif",
+    );
+    let scored: Vec<(Option<&str>, Option<f64>)> = nessus
+        .findings
+        .iter()
+        .map(|f| (f.level.as_deref(), f.score))
+        .collect();
+    assert_eq!(
+        scored,
+        [(Some("note"), Some(3.0)), (Some("error"), Some(9.0))]
+    );
+    let info = nessus.findings[1].rule.as_deref().expect("rule metadata");
+    assert_eq!(info.name.as_deref(), Some("CVE Scan"));
+    assert_eq!(info.description.as_deref(), Some("Synopis text"));
+    assert_eq!(
+        info.help_uri.as_deref(),
+        Some("https://www.tenable.com/plugins/nessus/12345")
+    );
+
+    let semgrep = ingest_as(corpus("sarif/semgrep-oss-1.69.0.sarif"), "sarif");
+    assert_eq!(semgrep.findings.len(), 77);
+    assert!(semgrep.findings.iter().all(|f| f.score.is_none()));
+    assert!(semgrep.findings.iter().all(|f| f.rule.is_some()));
+
+    let bandit = ingest_as(corpus("sarif/bandit-1.8.6.sarif"), "sarif");
+    let b101: Vec<&Finding> = bandit
+        .findings
+        .iter()
+        .filter(|f| &*f.rule_id == "B101")
+        .collect();
+    assert_eq!(b101.len(), 129);
+    let shared = b101[0].rule.as_ref().expect("rule metadata");
+    assert_eq!(shared.name.as_deref(), Some("assert_used"));
+    assert_eq!(
+        shared.help_uri.as_deref(),
+        Some("https://bandit.readthedocs.io/en/1.8.6/plugins/b101_assert_used.html")
+    );
+    assert!(
+        b101.iter()
+            .all(|f| std::sync::Arc::ptr_eq(f.rule.as_ref().unwrap(), shared)),
+        "one shared RuleInfo per rule"
+    );
+    let mut distinct: Vec<*const verdict_evidence::RuleInfo> = bandit
+        .findings
+        .iter()
+        .filter_map(|f| f.rule.as_ref().map(std::sync::Arc::as_ptr))
+        .collect();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 7);
+}
+
+/// SARIF semantics: the result's `security-severity` wins over its rule's; a
+/// word on the result leaves no number; a passing result has no score; CWE
+/// tags of a dependency rule become the vulnerability's CWEs.
+#[test]
+fn result_scores_override_rule_scores_and_dependency_rules_carry_cwes() {
+    let sarif = r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"scanner","rules":[
+      {"id":"R1","name":"rule-one","helpUri":"https://example.test/r1",
+       "properties":{"security-severity":"8.1"}},
+      {"id":"CVE-2021-0001","shortDescription":{"text":"CVE-2021-0001 in lib"},
+       "help":{"text":"Package: lib\nInstalled Version: 1.0.0\nFixed Version: 1.0.1"},
+       "properties":{"security-severity":"7.5","tags":["vulnerability","CWE-79","external/cwe/cwe-089"]}}]}},
+      "results":[
+      {"ruleId":"R1","level":"error","message":{"text":"a"}},
+      {"ruleId":"R1","level":"error","message":{"text":"b"},"properties":{"security-severity":"4.0"}},
+      {"ruleId":"R1","level":"error","message":{"text":"c"},"properties":{"security-severity":"LOW"}},
+      {"ruleId":"R1","kind":"pass","message":{"text":"d"}},
+      {"ruleId":"CVE-2021-0001","level":"error","message":{"text":"Package: lib\nInstalled Version: 1.0.0\nFixed Version: 1.0.1"}}
+      ]}]}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scores.sarif");
+    std::fs::write(&path, sarif).unwrap();
+    let evidence = ingest_as(path, "sarif");
+    let scores: Vec<Option<f64>> = evidence.findings.iter().map(|f| f.score).collect();
+    assert_eq!(scores, [Some(8.1), Some(4.0), None, None]);
+    assert_eq!(
+        evidence.findings[0]
+            .rule
+            .as_deref()
+            .and_then(|r| r.help_uri.as_deref()),
+        Some("https://example.test/r1")
+    );
+    assert_eq!(evidence.vulnerabilities.len(), 1);
+    assert_eq!(evidence.vulnerabilities[0].cwes, ["CWE-79", "CWE-89"]);
+}

@@ -161,19 +161,56 @@ fn reads_helm_misconfigurations_with_cause_lines() {
 }
 
 #[test]
-fn groups_licenses_per_package() {
+fn groups_licenses_per_package_and_category_keeping_trivys_rating() {
+    // 17 package licenses over 14 packages and 2 loose files; two packages
+    // have licenses in two categories (checked with a script over the file).
     let evidence = ingest("trivy-image-licenses.json");
-    assert_eq!(evidence.components.len(), 16);
-    let musl_utils = evidence
+    assert_eq!(evidence.components.len(), 18);
+    let musl_utils: Vec<_> = evidence
         .components
         .iter()
-        .find(|c| c.name == "musl-utils")
-        .unwrap();
-    assert_eq!(musl_utils.licenses, ["MIT", "BSD-3-Clause", "GPL-2.0"]);
-    let loose = &evidence.components[15];
+        .filter(|c| c.name == "musl-utils")
+        .map(|c| {
+            (
+                c.licenses.as_slice(),
+                c.license_category.as_deref(),
+                c.license_severity,
+            )
+        })
+        .collect();
     assert_eq!(
-        (loose.name.as_str(), loose.licenses.as_slice()),
-        ("/etc/ssl/misc/tsget.pl", &["OpenSSL".to_owned()][..])
+        musl_utils,
+        [
+            (
+                &["MIT".to_owned(), "BSD-3-Clause".to_owned()][..],
+                Some("notice"),
+                Some(Severity::Low)
+            ),
+            (
+                &["GPL-2.0".to_owned()][..],
+                Some("restricted"),
+                Some(Severity::High)
+            ),
+        ]
+    );
+    let restricted = evidence
+        .components
+        .iter()
+        .filter(|c| c.license_category.as_deref() == Some("restricted"))
+        .count();
+    assert_eq!(restricted, 7);
+    let loose = &evidence.components[17];
+    assert_eq!(
+        (
+            loose.name.as_str(),
+            loose.licenses.as_slice(),
+            loose.license_category.as_deref()
+        ),
+        (
+            "/etc/ssl/misc/tsget.pl",
+            &["OpenSSL".to_owned()][..],
+            Some("notice")
+        )
     );
 }
 
@@ -319,4 +356,59 @@ fn an_unknown_result_class_claims_no_kind() {
         messages,
         ["unknown trivy result class `custom`: it speaks for no evidence kind"]
     );
+}
+
+/// Rule metadata of misconfigurations and CWE ids of vulnerabilities, checked
+/// against the raw files: DS002's `Title`, `PrimaryURL` and
+/// `CauseMetadata.Provider`/`Service`; the 6 helm checks all `Kubernetes` /
+/// `general`; every one of alpine 3.9's 6 vulnerabilities has `CweIDs`
+/// (`CVE-2019-14697` in `musl`: `CWE-787`).
+#[test]
+fn keeps_misconfiguration_rule_metadata_and_vulnerability_cwes() {
+    let evidence = ingest("trivy-fs-vulns-misconfig-secrets.json");
+    let ds002 = evidence
+        .findings
+        .iter()
+        .find(|f| &*f.rule_id == "DS002")
+        .expect("DS002");
+    let info = ds002.rule.as_deref().expect("rule metadata");
+    assert_eq!(
+        info.name.as_deref(),
+        Some("Image user should not be 'root'")
+    );
+    assert_eq!(
+        info.help_uri.as_deref(),
+        Some("https://avd.aquasec.com/misconfig/ds002")
+    );
+    assert_eq!(info.provider.as_deref(), Some("Dockerfile"));
+    assert_eq!(info.service.as_deref(), Some("general"));
+    assert!(
+        info.description
+            .as_deref()
+            .is_some_and(|d| d.starts_with("Running containers with 'root' user"))
+    );
+    let urllib3 = evidence
+        .vulnerabilities
+        .iter()
+        .find(|v| v.id == "CVE-2021-33503")
+        .expect("CVE-2021-33503");
+    assert_eq!(urllib3.cwes, ["CWE-400"]);
+
+    let helm = ingest("trivy-repo-helm-misconfig.json");
+    assert_eq!(helm.findings.len(), 6);
+    assert!(helm.findings.iter().all(|f| {
+        f.rule.as_deref().is_some_and(|r| {
+            r.provider.as_deref() == Some("Kubernetes") && r.service.as_deref() == Some("general")
+        })
+    }));
+
+    let alpine = ingest("trivy-image-alpine-3.9.json");
+    assert_eq!(alpine.vulnerabilities.len(), 6);
+    assert!(alpine.vulnerabilities.iter().all(|v| !v.cwes.is_empty()));
+    let musl = alpine
+        .vulnerabilities
+        .iter()
+        .find(|v| v.id == "CVE-2019-14697" && v.package == "musl")
+        .expect("musl");
+    assert_eq!(musl.cwes, ["CWE-787"]);
 }

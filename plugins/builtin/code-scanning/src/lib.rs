@@ -131,6 +131,8 @@ mod tests {
             tags: vec![],
             suppressed,
             baseline_state: None,
+            score: None,
+            rule: None,
         }
     }
 

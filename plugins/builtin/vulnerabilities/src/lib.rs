@@ -204,6 +204,7 @@ mod tests {
             title: Some("bad thing".into()),
             target: Some("Cargo.lock".into()),
             fingerprint: format!("fp-{id}"),
+            cwes: vec![],
         }
     }
 
@@ -309,7 +310,7 @@ mod tests {
     fn rejects_bad_configuration_by_field() {
         let cases = [
             (r#"{"fail-on": "severe"}"#, "`fail-on`"),
-            (r#"{"fail-on": "high", "max-severity": "low"}"#, "not both"),
+            (r#"{"fail-on": "high", "max-severity": "low"}"#, "max-severity"),
             (r#"{"ignore": [{"id": "A-1"}]}"#, "reason"),
             (
                 r#"{"ignore": [{"id": "A-1", "reason": " "}]}"#,

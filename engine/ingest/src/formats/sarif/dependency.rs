@@ -96,6 +96,7 @@ pub(super) fn vulnerability(
         cvss_score,
         title,
         target: location.map(|l| l.path.to_string()),
+        cwes: rule.map(|rule| rule.cwes.to_vec()).unwrap_or_default(),
         ..Vulnerability::new(0, &*context.tool, id, named.package)
     };
     Ok(Some(record.with_fingerprint()))

@@ -54,6 +54,8 @@ pub(super) struct ReportingDescriptor<'a> {
     #[serde(borrow, default)]
     pub help: Option<MultiformatMessage<'a>>,
     #[serde(borrow, default)]
+    pub help_uri: Option<Str<'a>>,
+    #[serde(borrow, default)]
     pub message_strings: Option<Pairs<'a, MultiformatMessage<'a>>>,
     #[serde(borrow, default)]
     pub default_configuration: Option<Configuration<'a>>,

@@ -81,16 +81,27 @@ pub(super) fn finding(
         (None, false) => String::from("none"),
     };
     let properties = result.properties.as_ref();
-    let result_score = properties
-        .and_then(|p| p.security_severity.as_ref())
-        .and_then(|score| {
-            let where_ = format!("a result of rule `{rule_id}` of `{}`", context.tool);
-            score_severity(score, &where_, warn)
-        });
+    let result_security = properties.and_then(|p| p.security_severity.as_ref());
+    let result_score = result_security.and_then(|score| {
+        let where_ = format!("a result of rule `{rule_id}` of `{}`", context.tool);
+        score_severity(score, &where_, warn)
+    });
     // A security-severity rates the problem a failing result reports; a
     // passing or informational result reports none.
     let scored = if is_failure {
         result_score.or(rule.and_then(|rule| rule.security_severity))
+    } else {
+        None
+    };
+    // The number itself, under the same rule: the result's own, then its
+    // rule's; a word (Semgrep's `MEDIUM`) gives a severity but no number.
+    let score = if is_failure {
+        match result_security.and_then(|security| security.number()) {
+            Some(number) => Some(number),
+            // A word the result gives replaces the rule's number too.
+            None if result_score.is_some() => None,
+            None => rule.and_then(|rule| rule.security_score),
+        }
     } else {
         None
     };
@@ -141,6 +152,8 @@ pub(super) fn finding(
         tags,
         suppressed,
         baseline_state: result.baseline_state.map(|state| state.to_string()),
+        score,
+        rule: rule.and_then(|rule| rule.info.clone()),
     })
 }
 

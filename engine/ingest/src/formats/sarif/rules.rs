@@ -5,7 +5,7 @@ use super::meaning::{Meaning, ToolMeaning, rule_meaning, tool_meaning};
 use super::model::{DescriptorReference, ReportingDescriptor, Score, Tool, ToolComponent};
 use std::collections::HashMap;
 use std::sync::Arc;
-use verdict_evidence::{Severity, cvss_band};
+use verdict_evidence::{RuleInfo, Severity, cvss_band};
 
 /// One rule, with what results inherit from it.
 #[derive(Debug, Default)]
@@ -34,6 +34,9 @@ pub(super) struct Rule {
     pub help: Option<String>,
     /// `properties.purls` (Grype).
     pub purls: Vec<String>,
+    /// `name`, `shortDescription` and `helpUri`, shared by the rule's
+    /// findings; `None` when the rule gives none of them.
+    pub info: Option<Arc<RuleInfo>>,
 }
 
 /// The rules of one tool component (the driver or an extension).
@@ -287,6 +290,17 @@ fn rule(
         });
         push_unique(&mut cwes, cwe);
     }
+    let short_description = descriptor
+        .short_description
+        .and_then(|d| d.text.or(d.markdown))
+        .map(|text| text.to_string());
+    let info = RuleInfo {
+        name: non_empty(descriptor.name.as_deref()),
+        description: short_description.clone().filter(|d| !d.trim().is_empty()),
+        help_uri: non_empty(descriptor.help_uri.as_deref()),
+        ..RuleInfo::default()
+    };
+    let info = (info != RuleInfo::default()).then(|| Arc::new(info));
     let message_strings = descriptor
         .message_strings
         .map(|pairs| {
@@ -311,14 +325,19 @@ fn rule(
         tags: tags.into(),
         cwes: cwes.into(),
         message_strings,
-        short_description: descriptor
-            .short_description
-            .and_then(|d| d.text.or(d.markdown))
-            .map(|text| text.to_string()),
+        short_description,
         meaning,
         help,
         purls,
+        info,
     }
+}
+
+/// A trimmed, non-empty copy.
+fn non_empty(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned)
 }
 
 /// Maps a `security-severity` onto a severity: CVSS bands for numbers and
