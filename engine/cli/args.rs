@@ -136,6 +136,10 @@ pub struct TestArgs {
     /// Test case files or directories searched for `*.toml` cases [default: .].
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Run only the cases whose `name`, or file name without `.toml`,
+    /// contains TEXT.
+    #[arg(long, visible_alias = "filter", value_name = "TEXT")]
+    pub case: Option<String>,
     /// Where compiled plugins are cached.
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,

@@ -285,8 +285,12 @@ fn repo_tags_at_head_join_the_context() {
 #[test]
 fn the_policy_docs_examples_are_valid_gates() {
     let mut checked = 0;
+    let mut pages = 0;
     for entry in fs_err::read_dir(root().join("docs/policies")).unwrap() {
         let path = entry.unwrap().path();
+        if path.extension().is_some_and(|extension| extension == "md") {
+            pages += 1;
+        }
         let text = fs_err::read_to_string(&path).unwrap();
         let Some(start) = text.find("```toml\n") else {
             continue;
@@ -300,7 +304,8 @@ fn the_policy_docs_examples_are_valid_gates() {
                 .display()
         ));
         // Checked against every kind a built-in requires, so that the run
-        // decides: a gitleaks report, a SARIF log and a coverage report.
+        // decides: a gitleaks report, a SARIF log, a coverage report, a JUnit
+        // report, an SBOM and lint reports.
         let out = run(verdict()
             .args(["check", "--now", NOW, "--config"])
             .arg(&config)
@@ -312,9 +317,28 @@ fn the_policy_docs_examples_are_valid_gates() {
             .arg("--input")
             .arg(corpus().join("sarif/eslint-8.56.0.sarif"))
             .arg("--input")
-            .arg(root().join("fixtures/example/coverage.json")));
+            .arg(root().join("fixtures/example/coverage.json"))
+            .arg("--input")
+            .arg(root().join("fixtures/junit/pytest-9.2.0-hipaa-pass.xml"))
+            .arg("--input")
+            .arg(corpus().join("sbom/spdx-2.3-trivy-conda.json"))
+            .args(
+                [
+                    "ruff-0.17.6-findings.json",
+                    "mypy-2.4.1-findings.txt",
+                    "black-26.10.1-findings.txt",
+                ]
+                .map(|lint| {
+                    format!(
+                        "--input={}",
+                        root().join("fixtures/lint").join(lint).display()
+                    )
+                }),
+            ));
         assert_ne!(out.code, 2, "{}: {out:?}", path.display());
         checked += 1;
     }
-    assert_eq!(checked, 4);
+    // Every page of docs/policies has an example, and there is one per built-in at least.
+    assert_eq!(checked, pages);
+    assert!(checked >= 6, "{checked} examples");
 }

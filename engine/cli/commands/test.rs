@@ -11,7 +11,7 @@ use serde::Deserialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use verdict_evidence::Severity;
-use verdict_evidence::policy::Violation;
+use verdict_evidence::policy::{ControlResult, ControlStatus, Violation};
 use verdict_gate::Decision;
 use verdict_gate::document::Verdict;
 use verdict_host::Host;
@@ -63,6 +63,36 @@ struct Expect {
     violations: Vec<ExpectedViolation>,
     /// A substring of the policy error, for cases that expect `error`.
     error: Option<String>,
+    /// Control results that must be reported.
+    #[serde(default)]
+    controls: Vec<ExpectedControl>,
+    /// Notes (substrings) that must be reported, by the policies or the gate.
+    #[serde(default)]
+    notes: Vec<ExpectedNote>,
+}
+
+/// `[[expect.controls]]`: one control result.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ExpectedControl {
+    /// The control id, exactly.
+    control: String,
+    /// Its status.
+    status: ControlStatus,
+    /// A substring of one of its evidence lines.
+    evidence: Option<String>,
+    /// The policy that reports it, for cases that run a whole gate.
+    policy: Option<String>,
+}
+
+/// `[[expect.notes]]`: one note.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ExpectedNote {
+    /// A substring of the note.
+    message: String,
+    /// The policy that reports it, for cases that run a whole gate.
+    policy: Option<String>,
 }
 
 fn yes() -> bool {
@@ -125,9 +155,17 @@ pub fn run(args: &TestArgs) -> anyhow::Result<ExitStatus> {
     } else {
         args.paths.clone()
     };
-    let cases = discover(&roots)?;
+    let mut cases = discover(&roots)?;
     if cases.is_empty() {
         anyhow::bail!("no test cases found: a case is a `*.toml` file with an `[expect]` table");
+    }
+    if let Some(wanted) = &args.case {
+        cases.retain(|path| is_selected(path, wanted));
+        if cases.is_empty() {
+            anyhow::bail!(
+                "no test case matches `{wanted}`: `--case` selects cases whose `name`, or file name without `.toml`, contains it"
+            );
+        }
     }
     let options = RunOptions {
         cache_dir: args.cache_dir.clone(),
@@ -216,6 +254,27 @@ fn discover(roots: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         }
     }
     Ok(cases)
+}
+
+/// Whether `--case TEXT` selects the case: its file stem or its `name`
+/// contains TEXT. A case file that does not parse is selected by its file
+/// name only (and then reports its error).
+fn is_selected(path: &Path, wanted: &str) -> bool {
+    let stem = path
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if stem.contains(wanted) {
+        return true;
+    }
+    fs_err::read_to_string(path)
+        .ok()
+        .and_then(|text| toml::from_str::<toml::Table>(&text).ok())
+        .and_then(|table| match table.get("name") {
+            Some(toml::Value::String(name)) => Some(name.contains(wanted)),
+            _ => None,
+        })
+        .unwrap_or(false)
 }
 
 /// Runs one case; returns its name and what did not match.
@@ -385,7 +444,117 @@ fn compare(expect: &Expect, verdict: &Verdict) -> Vec<String> {
             }
         }
     }
+    compare_controls(expect, verdict, &mut problems);
+    compare_notes(expect, verdict, &mut problems);
     problems
+}
+
+/// Control results: each expectation must match one reported result; with
+/// `exact`, a reported result no expectation names is a problem too (only
+/// when the case expects some control results at all).
+fn compare_controls(expect: &Expect, verdict: &Verdict, problems: &mut Vec<String>) {
+    let actual: Vec<(&str, &ControlResult)> = verdict
+        .policies
+        .iter()
+        .flat_map(|policy| policy.controls.iter().map(move |c| (policy.id.as_str(), c)))
+        .collect();
+    let mut named = vec![false; actual.len()];
+    for expected in &expect.controls {
+        let in_policy = |policy: &str| expected.policy.as_deref().is_none_or(|p| p == policy);
+        let candidates: Vec<usize> = actual
+            .iter()
+            .enumerate()
+            .filter(|(_, (policy, result))| in_policy(policy) && result.control == expected.control)
+            .map(|(index, _)| index)
+            .collect();
+        for &index in &candidates {
+            named[index] = true;
+        }
+        let matches = |result: &ControlResult| {
+            result.status == expected.status
+                && expected
+                    .evidence
+                    .as_ref()
+                    .is_none_or(|e| result.evidence.iter().any(|line| line.contains(e.as_str())))
+        };
+        if candidates.iter().any(|&index| matches(actual[index].1)) {
+            continue;
+        }
+        let got: Vec<String> = candidates
+            .iter()
+            .map(|&index| {
+                let result = actual[index].1;
+                format!(
+                    "`{}` ({})",
+                    status_name(result.status),
+                    result.evidence.join("; ")
+                )
+            })
+            .collect();
+        let wanted = match &expected.evidence {
+            Some(evidence) => format!(
+                "`{}` with evidence containing `{evidence}`",
+                status_name(expected.status)
+            ),
+            None => format!("`{}`", status_name(expected.status)),
+        };
+        problems.push(if got.is_empty() {
+            format!(
+                "missing control result: `{}` {wanted}, but no policy reported that control",
+                expected.control
+            )
+        } else {
+            format!(
+                "control `{}`: expected {wanted}, got {}",
+                expected.control,
+                got.join(", ")
+            )
+        });
+    }
+    if expect.exact && !expect.controls.is_empty() {
+        for ((policy, result), named) in actual.iter().zip(&named) {
+            if !named {
+                problems.push(format!(
+                    "unexpected control result: policy `{policy}`, control `{}` is `{}`",
+                    result.control,
+                    status_name(result.status)
+                ));
+            }
+        }
+    }
+}
+
+/// Notes: each expected substring must be in a note of the named policy (or
+/// of any policy).
+fn compare_notes(expect: &Expect, verdict: &Verdict, problems: &mut Vec<String>) {
+    for expected in &expect.notes {
+        let found = verdict.policies.iter().any(|policy| {
+            expected.policy.as_ref().is_none_or(|p| *p == policy.id)
+                && policy
+                    .notes
+                    .iter()
+                    .any(|note| note.contains(expected.message.as_str()))
+        });
+        if !found {
+            let scope = expected
+                .policy
+                .as_ref()
+                .map(|p| format!(" of policy `{p}`"))
+                .unwrap_or_default();
+            problems.push(format!(
+                "missing note{scope} containing `{}`",
+                expected.message
+            ));
+        }
+    }
+}
+
+fn status_name(status: ControlStatus) -> &'static str {
+    match status {
+        ControlStatus::Satisfied => "satisfied",
+        ControlStatus::Violated => "violated",
+        ControlStatus::NotAssessed => "not-assessed",
+    }
 }
 
 /// What differs when the gate refused to run with `error`.

@@ -84,9 +84,35 @@ pub(crate) fn kind_from_wit(kind: wit::EvidenceKind) -> Kind {
 
 /// The host-side selection a policy asks for.
 pub(crate) fn filter_from_wit(filter: wit::Filter) -> crate::evidence::Filter {
+    use crate::evidence::{LEVELS, OTHER_LEVEL};
+    let levels = filter.levels.iter().fold(0, |bits, word| {
+        bits | LEVELS
+            .iter()
+            .position(|level| level.eq_ignore_ascii_case(word))
+            .map_or(OTHER_LEVEL, |bit| 1 << bit)
+    });
+    let advisory_kinds = filter.advisory_kinds.into_iter().fold(0, |bits, kind| {
+        bits | 1 << advisory_kind_from_wit(kind) as u8
+    });
     crate::evidence::Filter {
         min_severity: filter.min_severity.map(severity_from_wit),
+        max_severity: filter.max_severity.map(severity_from_wit),
         include_suppressed: filter.include_suppressed,
+        min_score_bits: filter.min_score.map(f64::to_bits),
+        levels,
+        advisory_kinds,
+    }
+}
+
+fn advisory_kind_from_wit(kind: wit::AdvisoryKind) -> AdvisoryKind {
+    match kind {
+        wit::AdvisoryKind::Vulnerability => AdvisoryKind::Vulnerability,
+        wit::AdvisoryKind::Unmaintained => AdvisoryKind::Unmaintained,
+        wit::AdvisoryKind::Unsound => AdvisoryKind::Unsound,
+        wit::AdvisoryKind::Yanked => AdvisoryKind::Yanked,
+        wit::AdvisoryKind::Withdrawn => AdvisoryKind::Withdrawn,
+        wit::AdvisoryKind::Malicious => AdvisoryKind::Malicious,
+        wit::AdvisoryKind::Informational => AdvisoryKind::Informational,
     }
 }
 

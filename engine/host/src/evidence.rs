@@ -12,25 +12,57 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use verdict_evidence::{Evidence, Finding, Kind, Severity, Vulnerability};
 
-/// What a policy asked for: records at or above a severity, and whether to
-/// include findings the tool marked suppressed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// What a policy asked for (the WIT `filter`; the SDK's `Filter` applies the
+/// same rules to in-memory evidence). Every condition given must hold.
+///
+/// Plain bits, so that it keys the cache of matching positions: the score as
+/// its `f64` bits, levels and advisory kinds as bit sets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Filter {
     pub min_severity: Option<Severity>,
+    pub max_severity: Option<Severity>,
     pub include_suppressed: bool,
+    /// `f64::to_bits` of the minimum score.
+    pub min_score_bits: Option<u64>,
+    /// Bit `i` set: level word [`LEVELS`]`[i]` admitted; 0 admits any level.
+    /// A word outside [`LEVELS`] sets [`OTHER_LEVEL`], which no finding has.
+    pub levels: u8,
+    /// Bit `AdvisoryKind as u8` set: that kind admitted; 0 admits all.
+    pub advisory_kinds: u8,
 }
+
+/// The SARIF level words a filter can select, in bit order.
+pub(crate) const LEVELS: [&str; 4] = ["error", "warning", "note", "none"];
+/// The bit of a requested level word that is not a SARIF level.
+pub(crate) const OTHER_LEVEL: u8 = 1 << 7;
 
 impl Filter {
     fn admits_finding(&self, finding: &Finding) -> bool {
-        (self.include_suppressed || !finding.suppressed) && self.admits_severity(finding.severity)
+        (self.include_suppressed || !finding.suppressed)
+            && self.admits_severity(finding.severity)
+            && self.min_score_bits.is_none_or(|bits| {
+                finding
+                    .score
+                    .is_some_and(|score| score >= f64::from_bits(bits))
+            })
+            && (self.levels == 0
+                || finding.level.as_deref().is_some_and(|level| {
+                    LEVELS
+                        .iter()
+                        .position(|word| word.eq_ignore_ascii_case(level))
+                        .is_some_and(|bit| self.levels & (1 << bit) != 0)
+                }))
     }
 
     fn admits_vulnerability(&self, vulnerability: &Vulnerability) -> bool {
         self.admits_severity(vulnerability.severity)
+            && (self.advisory_kinds == 0
+                || self.advisory_kinds & (1 << vulnerability.kind as u8) != 0)
     }
 
     fn admits_severity(&self, severity: Severity) -> bool {
         self.min_severity.is_none_or(|min| severity >= min)
+            && self.max_severity.is_none_or(|max| severity <= max)
     }
 }
 
@@ -298,15 +330,103 @@ mod tests {
     fn filter(min_severity: Option<wit::Severity>, include_suppressed: bool) -> wit::Filter {
         wit::Filter {
             min_severity,
+            max_severity: None,
             include_suppressed,
+            min_score: None,
+            levels: vec![],
+            advisory_kinds: vec![],
         }
+    }
+
+    #[test]
+    fn score_level_severity_range_and_advisory_kinds_select_host_side() {
+        let finding = |level: &str, score: Option<f64>, severity| Finding {
+            level: Some(level.into()),
+            score,
+            severity,
+            ..Finding::new(0, "t", "r")
+        };
+        let advisory = |kind| {
+            let mut v = Vulnerability::new(0, "t", "A", "p");
+            v.kind = kind;
+            v
+        };
+        let evidence = Arc::new(Evidence {
+            findings: vec![
+                finding("error", Some(9.1), Severity::Critical),
+                finding("error", Some(6.9), Severity::Medium),
+                finding("ERROR", None, Severity::High),
+                finding("warning", Some(8.0), Severity::High),
+                finding("note", Some(7.0), Severity::Unknown),
+            ],
+            vulnerabilities: vec![
+                advisory(verdict_evidence::AdvisoryKind::Vulnerability),
+                advisory(verdict_evidence::AdvisoryKind::Yanked),
+            ],
+            ..Evidence::default()
+        });
+        let mut host = EvidenceHost::new(evidence, &[Kind::Findings, Kind::Vulnerabilities]);
+        let count = |host: &mut EvidenceHost, kind, filter| host.count(kind, filter).unwrap();
+        let errors_at_7 = wit::Filter {
+            min_score: Some(7.0),
+            levels: vec!["error".into()],
+            ..filter(None, false)
+        };
+        assert_eq!(
+            count(&mut host, wit::EvidenceKind::Findings, errors_at_7),
+            1
+        );
+        let any_level_at_7 = wit::Filter {
+            min_score: Some(7.0),
+            ..filter(None, false)
+        };
+        assert_eq!(
+            count(&mut host, wit::EvidenceKind::Findings, any_level_at_7),
+            3
+        );
+        let not_a_level = wit::Filter {
+            levels: vec!["fatal".into()],
+            ..filter(None, false)
+        };
+        assert_eq!(
+            count(&mut host, wit::EvidenceKind::Findings, not_a_level),
+            0
+        );
+        let medium_to_high = wit::Filter {
+            max_severity: Some(wit::Severity::High),
+            ..filter(Some(wit::Severity::Medium), false)
+        };
+        assert_eq!(
+            count(&mut host, wit::EvidenceKind::Findings, medium_to_high),
+            3
+        );
+        let yanked = wit::Filter {
+            advisory_kinds: vec![wit::AdvisoryKind::Yanked],
+            ..filter(None, false)
+        };
+        assert_eq!(
+            count(&mut host, wit::EvidenceKind::Vulnerabilities, yanked),
+            1
+        );
+        assert_eq!(
+            count(
+                &mut host,
+                wit::EvidenceKind::Vulnerabilities,
+                filter(None, false)
+            ),
+            2
+        );
     }
 
     #[test]
     fn filters_apply_host_side_and_batches_page_through_matches() {
         let mut host = EvidenceHost::new(evidence(), &[Kind::Findings]);
         let all = filter(None, true);
-        assert_eq!(host.count(wit::EvidenceKind::Findings, all).unwrap(), 5);
+        assert_eq!(
+            host.count(wit::EvidenceKind::Findings, all.clone())
+                .unwrap(),
+            5
+        );
         assert_eq!(
             host.count(wit::EvidenceKind::Findings, filter(None, false))
                 .unwrap(),
@@ -315,8 +435,8 @@ mod tests {
         let high = filter(Some(wit::Severity::High), false);
         assert_eq!(host.count(wit::EvidenceKind::Findings, high).unwrap(), 2);
         let high_with_suppressed = filter(Some(wit::Severity::High), true);
-        let first = host.findings(high_with_suppressed, 0, 2).unwrap();
-        let rest = host.findings(high_with_suppressed, 2, 2).unwrap();
+        let first = host.findings(high_with_suppressed.clone(), 0, 2).unwrap();
+        let rest = host.findings(high_with_suppressed.clone(), 2, 2).unwrap();
         let past_end = host.findings(high_with_suppressed, 99, 2).unwrap();
         let severities: Vec<_> = first.iter().chain(&rest).map(|f| f.severity).collect();
         assert_eq!(

@@ -217,12 +217,12 @@ impl Backend for MemoryEvidence {
             Kind::Findings => self
                 .findings
                 .iter()
-                .filter(|f| filter.accepts(f.severity, f.suppressed))
+                .filter(|f| filter.accepts_finding(f))
                 .count(),
             Kind::Vulnerabilities => self
                 .vulnerabilities
                 .iter()
-                .filter(|v| filter.accepts(v.severity, false))
+                .filter(|v| filter.accepts_vulnerability(v))
                 .count(),
             Kind::Secrets => self.secrets.len(),
             Kind::Coverage => self.coverage.len(),
@@ -239,7 +239,7 @@ impl Backend for MemoryEvidence {
         let matching = self
             .findings
             .iter()
-            .filter(|f| filter.accepts(f.severity, f.suppressed))
+            .filter(|f| filter.accepts_finding(f))
             .cloned();
         page(matching, start, limit)
     }
@@ -249,7 +249,7 @@ impl Backend for MemoryEvidence {
         let matching = self
             .vulnerabilities
             .iter()
-            .filter(|v| filter.accepts(v.severity, false))
+            .filter(|v| filter.accepts_vulnerability(v))
             .cloned();
         page(matching, start, limit)
     }
@@ -326,6 +326,45 @@ mod tests {
         assert_eq!(batches.by_ref().count(), 2999);
         // 1024 + 1024 + 952, then the empty batch that ends the walk.
         assert_eq!(calls.get(), 4);
+    }
+
+    /// The same cases as the host's
+    /// `score_level_severity_range_and_advisory_kinds_select_host_side`.
+    #[test]
+    fn score_levels_and_severity_ranges_filter_like_the_host() {
+        let scored = |level: &str, score: Option<f64>, severity| Finding {
+            level: Some(level.into()),
+            score,
+            ..finding(1, severity)
+        };
+        let findings = [
+            scored("error", Some(9.1), Severity::Critical),
+            scored("error", Some(6.9), Severity::Medium),
+            scored("ERROR", None, Severity::High),
+            scored("warning", Some(8.0), Severity::High),
+            scored("note", Some(7.0), Severity::Unknown),
+        ];
+        let count = |filter: Filter| {
+            findings
+                .iter()
+                .filter(|f| filter.accepts_finding(f))
+                .count()
+        };
+        let errors = crate::Levels::of(["error"]).unwrap();
+        assert_eq!(count(Filter::default().min_score(7.0).levels(errors)), 1);
+        assert_eq!(count(Filter::default().min_score(7.0)), 3);
+        assert_eq!(
+            count(
+                Filter::default()
+                    .min_severity(Severity::Medium)
+                    .max_severity(Severity::High)
+            ),
+            3
+        );
+        assert!(crate::Levels::of(["fatal"]).is_err());
+        let kinds = crate::AdvisoryKinds::of([crate::AdvisoryKind::Yanked]);
+        assert!(kinds.contains(crate::AdvisoryKind::Yanked));
+        assert!(!kinds.contains(crate::AdvisoryKind::Vulnerability));
     }
 
     #[test]

@@ -44,18 +44,18 @@ impl Backend for HostBackend {
     }
 
     fn count(&self, kind: Kind, filter: Filter) -> u64 {
-        import::count(to_kind(kind), to_filter(filter))
+        import::count(to_kind(kind), &to_filter(filter))
     }
 
     fn findings(&self, filter: Filter, start: u64, limit: u32) -> Vec<Finding> {
-        import::findings(to_filter(filter), start, limit)
+        import::findings(&to_filter(filter), start, limit)
             .into_iter()
             .map(finding)
             .collect()
     }
 
     fn vulnerabilities(&self, filter: Filter, start: u64, limit: u32) -> Vec<Vulnerability> {
-        import::vulnerabilities(to_filter(filter), start, limit)
+        import::vulnerabilities(&to_filter(filter), start, limit)
             .into_iter()
             .map(vulnerability)
             .collect()
@@ -193,7 +193,26 @@ fn to_kind(kind: Kind) -> wit::EvidenceKind {
 fn to_filter(filter: Filter) -> wit::Filter {
     wit::Filter {
         min_severity: filter.min_severity.map(to_severity),
+        max_severity: filter.max_severity.map(to_severity),
         include_suppressed: filter.include_suppressed,
+        min_score: filter.min_score,
+        levels: filter.levels.words().map(str::to_owned).collect(),
+        advisory_kinds: filter
+            .advisory_kinds
+            .map(|kinds| kinds.kinds().map(to_advisory_kind).collect())
+            .unwrap_or_default(),
+    }
+}
+
+fn to_advisory_kind(kind: AdvisoryKind) -> wit::AdvisoryKind {
+    match kind {
+        AdvisoryKind::Vulnerability => wit::AdvisoryKind::Vulnerability,
+        AdvisoryKind::Unmaintained => wit::AdvisoryKind::Unmaintained,
+        AdvisoryKind::Unsound => wit::AdvisoryKind::Unsound,
+        AdvisoryKind::Yanked => wit::AdvisoryKind::Yanked,
+        AdvisoryKind::Withdrawn => wit::AdvisoryKind::Withdrawn,
+        AdvisoryKind::Malicious => wit::AdvisoryKind::Malicious,
+        AdvisoryKind::Informational => wit::AdvisoryKind::Informational,
     }
 }
 

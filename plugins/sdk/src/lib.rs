@@ -81,18 +81,18 @@ pub use outcome::{
     ViolationBuilder, fingerprint,
 };
 pub use types::{
-    AdvisoryKind, Commit, Component, CoverageTotals, Document, FileCoverage, Filter, Finding, Kind,
-    Location, Notice, NoticeKind, RuleInfo, Secret, Severity, Source, TestCase, TestStatus, TestSuite,
-    Vulnerability, percent,
+    AdvisoryKind, AdvisoryKinds, Commit, Component, CoverageTotals, Document, FileCoverage, Filter,
+    Finding, Kind, Levels, Location, Notice, NoticeKind, RuleInfo, Secret, Severity, Source,
+    TestCase, TestStatus, TestSuite, Vulnerability, percent,
 };
 
-/// Re-exported so policies derive `Deserialize` on their configuration
-/// without naming another dependency version.
-pub use serde;
 /// Re-exported so policies derive `JsonSchema` on their configuration: the
 /// schema the host validates against comes from the same type the policy
 /// deserializes (see [`config_schema`]).
 pub use schemars;
+/// Re-exported so policies derive `Deserialize` on their configuration
+/// without naming another dependency version.
+pub use serde;
 /// Re-exported for policies that read documents or build schemas.
 pub use serde_json;
 

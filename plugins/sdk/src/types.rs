@@ -560,15 +560,108 @@ pub struct Notice {
     pub message: String,
 }
 
-/// Host-side selection, so a policy is sent only what it needs.
+/// Host-side selection, so a policy is sent only what it needs: at a million
+/// findings, what the sandbox never sees costs nothing. Every condition given
+/// must hold.
 ///
 /// The default selects every record except findings the tool suppressed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Filter {
     /// Only records at or above this severity (kinds with a severity).
     pub min_severity: Option<Severity>,
+    /// Only records at or below this severity.
+    pub max_severity: Option<Severity>,
     /// Include findings the tool marked suppressed.
     pub include_suppressed: bool,
+    /// Only findings whose tool gave a score at or above this (findings
+    /// without a score are left out).
+    pub min_score: Option<f64>,
+    /// Only findings of these SARIF levels; empty means any.
+    pub levels: Levels,
+    /// Only vulnerabilities of these advisory kinds; `None` means all.
+    pub advisory_kinds: Option<AdvisoryKinds>,
+}
+
+/// A set of SARIF levels (`error`, `warning`, `note`, `none`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Levels(u8);
+
+impl Levels {
+    /// The level words, in bit order.
+    pub const WORDS: [&'static str; 4] = ["error", "warning", "note", "none"];
+
+    /// The set of these words; a word that is not a SARIF level is an error.
+    pub fn of<'a>(words: impl IntoIterator<Item = &'a str>) -> Result<Levels, crate::Error> {
+        let mut bits = 0;
+        for word in words {
+            let bit = Levels::WORDS
+                .iter()
+                .position(|level| level.eq_ignore_ascii_case(word))
+                .ok_or_else(|| {
+                    crate::Error::new(format!(
+                        "unknown level `{word}`: expected one of {}",
+                        Levels::WORDS.join(", ")
+                    ))
+                })?;
+            bits |= 1 << bit;
+        }
+        Ok(Levels(bits))
+    }
+
+    /// Whether no level was chosen (any level passes).
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The chosen words.
+    pub fn words(self) -> impl Iterator<Item = &'static str> {
+        Levels::WORDS
+            .into_iter()
+            .enumerate()
+            .filter(move |(bit, _)| self.0 & (1 << bit) != 0)
+            .map(|(_, word)| word)
+    }
+
+    /// Whether a finding's level word is in the set (an empty set admits all).
+    pub fn admits(self, level: Option<&str>) -> bool {
+        self.is_empty()
+            || level.is_some_and(|level| self.words().any(|w| w.eq_ignore_ascii_case(level)))
+    }
+}
+
+/// A set of advisory kinds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct AdvisoryKinds(u8);
+
+impl AdvisoryKinds {
+    /// The set of these kinds.
+    pub fn of(kinds: impl IntoIterator<Item = AdvisoryKind>) -> AdvisoryKinds {
+        AdvisoryKinds(
+            kinds
+                .into_iter()
+                .fold(0, |bits, kind| bits | 1 << kind as u8),
+        )
+    }
+
+    /// Whether `kind` is in the set.
+    pub fn contains(self, kind: AdvisoryKind) -> bool {
+        self.0 & (1 << kind as u8) != 0
+    }
+
+    /// The kinds in the set.
+    pub fn kinds(self) -> impl Iterator<Item = AdvisoryKind> {
+        [
+            AdvisoryKind::Vulnerability,
+            AdvisoryKind::Unmaintained,
+            AdvisoryKind::Unsound,
+            AdvisoryKind::Yanked,
+            AdvisoryKind::Withdrawn,
+            AdvisoryKind::Malicious,
+            AdvisoryKind::Informational,
+        ]
+        .into_iter()
+        .filter(move |kind| self.contains(*kind))
+    }
 }
 
 impl Filter {
@@ -578,15 +671,58 @@ impl Filter {
         self
     }
 
+    /// Keeps only records at or below `severity`.
+    pub fn max_severity(mut self, severity: Severity) -> Self {
+        self.max_severity = Some(severity);
+        self
+    }
+
     /// Whether findings the tool suppressed are included.
     pub fn include_suppressed(mut self, include: bool) -> Self {
         self.include_suppressed = include;
         self
     }
 
-    /// Whether a record of this severity and suppression passes the filter.
+    /// Keeps only findings with a score at or above `score`.
+    pub fn min_score(mut self, score: f64) -> Self {
+        self.min_score = Some(score);
+        self
+    }
+
+    /// Keeps only findings of these levels.
+    pub fn levels(mut self, levels: Levels) -> Self {
+        self.levels = levels;
+        self
+    }
+
+    /// Keeps only vulnerabilities of these kinds.
+    pub fn advisory_kinds(mut self, kinds: AdvisoryKinds) -> Self {
+        self.advisory_kinds = Some(kinds);
+        self
+    }
+
+    /// Whether a record of this severity and suppression passes the severity
+    /// and suppression conditions.
     pub fn accepts(&self, severity: Severity, suppressed: bool) -> bool {
         self.min_severity.is_none_or(|min| severity >= min)
+            && self.max_severity.is_none_or(|max| severity <= max)
             && (self.include_suppressed || !suppressed)
+    }
+
+    /// Whether a finding passes, as the host decides.
+    pub fn accepts_finding(&self, finding: &Finding) -> bool {
+        self.accepts(finding.severity, finding.suppressed)
+            && self
+                .min_score
+                .is_none_or(|min| finding.score.is_some_and(|score| score >= min))
+            && self.levels.admits(finding.level.as_deref())
+    }
+
+    /// Whether a vulnerability passes, as the host decides.
+    pub fn accepts_vulnerability(&self, vulnerability: &Vulnerability) -> bool {
+        self.accepts(vulnerability.severity, false)
+            && self
+                .advisory_kinds
+                .is_none_or(|kinds| kinds.contains(vulnerability.kind))
     }
 }

@@ -32,8 +32,8 @@ fn a_clean_run_is_recognized() {
 }
 
 fn ingest_text(text: &str) -> Result<verdict_evidence::Evidence, String> {
-    let mut file = tempfile::NamedTempFile::new().unwrap();
-    file.write_all(text.as_bytes()).unwrap();
+    let mut file = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
+    file.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
     ingest_file(file.path(), find_format("black"), &Options::default()).map_err(|e| e.to_string())
 }
 

@@ -42,7 +42,7 @@ fn a_clean_text_run_is_recognized() {
 
 #[test]
 fn a_summary_that_disagrees_with_the_lines_is_an_error() {
-    let original = std::fs::read_to_string(fixture("lint/mypy-2.4.1-findings.txt")).unwrap();
+    let original = fs_err::read_to_string(fixture("lint/mypy-2.4.1-findings.txt")).unwrap();
     // Drop the first error line: the summary still counts 4.
     let truncated: String = original.lines().skip(1).map(|l| format!("{l}\n")).collect();
     let mut file = tempfile::NamedTempFile::new().unwrap();

@@ -1,6 +1,7 @@
 //! The `coverage` built-in: line and branch coverage at or above a minimum.
 
 use serde::Deserialize;
+use verdict_policy_sdk::schemars::JsonSchema;
 use verdict_policy_sdk::{
     Context, CoverageTotals, Descriptor, Error, Evidence, Kind, Location, Outcome, PathMatcher,
     Policy, Severity, Violation,
@@ -9,35 +10,32 @@ use verdict_policy_sdk::{
 /// The `coverage` policy.
 pub struct Coverage;
 
-/// Configuration; see docs/policies/coverage.md.
-#[derive(Debug, Deserialize)]
+/// Configuration of the `coverage` policy (docs/policies/coverage.md).
+/// Minimums are percentages (`80`, not `0.8`).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(crate = "verdict_policy_sdk::schemars")]
 pub struct Config {
     /// Minimum line coverage over all files, in percent.
+    #[schemars(range(min = 0.0, max = 100.0))]
     pub min_lines: f64,
     /// Minimum branch coverage over all files, in percent.
     #[serde(default)]
+    #[schemars(range(min = 0.0, max = 100.0))]
     pub min_branches: Option<f64>,
     /// Minimum line coverage of each file, in percent.
     #[serde(default)]
+    #[schemars(range(min = 0.0, max = 100.0))]
     pub min_file_lines: Option<f64>,
-    /// Files left out of every measure.
+    /// Globs of the input files whose coverage counts, as given to `verdict
+    /// check` (`**/backend/coverage.xml`); gate backend and frontend
+    /// separately with one policy each. Default: every coverage input.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Globs of covered files left out of every measure.
     #[serde(default)]
     pub exclude: Vec<String>,
 }
-
-const SCHEMA: &str = r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["min-lines"],
-  "properties": {
-    "min-lines": { "type": "number", "minimum": 0, "maximum": 100, "description": "Minimum line coverage over all files, in percent" },
-    "min-branches": { "type": "number", "minimum": 0, "maximum": 100, "description": "Minimum branch coverage over all files, in percent" },
-    "min-file-lines": { "type": "number", "minimum": 0, "maximum": 100, "description": "Minimum line coverage of each file, in percent" },
-    "exclude": { "type": "array", "items": { "type": "string" }, "description": "Globs of files left out of every measure" }
-  }
-}"#;
 
 impl Policy for Coverage {
     type Config = Config;
@@ -46,12 +44,13 @@ impl Policy for Coverage {
         Descriptor {
             name: "coverage".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            description: "Requires line (and optionally branch and per-file) test coverage at or above a minimum. \
-                          Fails when there is no coverage evidence at all, so a missing report cannot pass."
+            description: "Requires line (and optionally branch and per-file) test coverage at or above a minimum, \
+                          over all coverage inputs or the ones `sources` names. Fails when there is no coverage \
+                          evidence at all, so a missing report cannot pass."
                 .into(),
             consumes: vec![Kind::Coverage],
             requires: vec![Kind::Coverage],
-            config_schema: SCHEMA.into(),
+            config_schema: verdict_policy_sdk::config_schema::<Config>(),
             controls: vec![],
         }
     }
@@ -60,13 +59,24 @@ impl Policy for Coverage {
         check_percent("min-lines", Some(config.min_lines))?;
         check_percent("min-branches", config.min_branches)?;
         check_percent("min-file-lines", config.min_file_lines)?;
-        let exclude =
-            PathMatcher::new(&config.exclude).map_err(|e| Error::new(format!("`exclude`: {e}")))?;
+        let exclude = PathMatcher::new(&config.exclude)
+            .map_err(|e| Error::new(format!("invalid configuration at `exclude`: {e}")))?;
+        let sources = PathMatcher::new(&config.sources)
+            .map_err(|e| Error::new(format!("invalid configuration at `sources`: {e}")))?;
+        // Source indexes whose coverage counts; `None` when all do.
+        let counted: Option<Vec<u32>> = (!sources.is_empty()).then(|| {
+            (0u32..)
+                .zip(evidence.sources())
+                .filter(|(_, source)| sources.is_match(&source.path))
+                .map(|(index, _)| index)
+                .collect()
+        });
 
         let mut violations = Vec::new();
         let mut totals = CoverageTotals::default();
         for file in evidence
             .coverage()
+            .filter(|file| counted.as_ref().is_none_or(|c| c.contains(&file.source)))
             .filter(|file| !exclude.is_match(&file.path))
         {
             totals.files += 1;
@@ -94,7 +104,9 @@ impl Policy for Coverage {
         }
 
         let Some(lines) = totals.line_percent() else {
-            let message = if totals.files == 0 && config.exclude.is_empty() {
+            let message = if totals.files == 0 && counted.as_ref().is_some_and(Vec::is_empty) {
+                "no coverage input matches `sources`".to_string()
+            } else if totals.files == 0 && config.exclude.is_empty() {
                 "no coverage evidence: give a coverage report as input".to_string()
             } else {
                 format!(
@@ -108,11 +120,14 @@ impl Policy for Coverage {
                     .build(),
             ]));
         };
+        let mut notes = Vec::new();
         if lines < config.min_lines {
             violations.insert(
                 0,
                 total_violation("min-lines", "line", lines, config.min_lines),
             );
+        } else {
+            notes.push(format!("lines {lines:.2}% ≥ {}%", config.min_lines));
         }
         if let Some(minimum) = config.min_branches {
             match totals.branch_percent() {
@@ -122,7 +137,7 @@ impl Policy for Coverage {
                         total_violation("min-branches", "branch", branches, minimum),
                     );
                 }
-                Some(_) => {}
+                Some(branches) => notes.push(format!("branches {branches:.2}% ≥ {minimum}%")),
                 None => violations.push(
                     Violation::new(
                         "min-branches",
@@ -133,7 +148,9 @@ impl Policy for Coverage {
                 ),
             }
         }
-        Ok(Outcome::violations(violations))
+        let mut outcome = Outcome::violations(violations);
+        outcome.notes = notes;
+        Ok(outcome)
     }
 }
 
@@ -146,10 +163,16 @@ fn total_violation(rule: &str, what: &str, measured: f64, minimum: f64) -> Viola
     .build()
 }
 
+/// A percentage between 0 and 100; a fraction (`0.8`) is a mistake for `80`.
 fn check_percent(key: &str, value: Option<f64>) -> Result<(), Error> {
     match value {
         Some(value) if !(0.0..=100.0).contains(&value) => Err(Error::new(format!(
             "invalid configuration at `{key}`: {value} is not a percentage between 0 and 100"
+        ))),
+        Some(value) if value > 0.0 && value < 1.0 => Err(Error::new(format!(
+            "invalid configuration at `{key}`: {value} looks like a fraction, but minimums are percentages \
+             (did you mean {}?)",
+            (value * 10_000.0).round() / 100.0
         ))),
         _ => Ok(()),
     }
@@ -160,7 +183,7 @@ verdict_policy_sdk::export_policy!(Coverage);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use verdict_policy_sdk::{FileCoverage, MemoryEvidence, testing};
+    use verdict_policy_sdk::{FileCoverage, MemoryEvidence, Source, testing};
 
     fn file(path: &str, lines: (u64, u64), branches: (u64, u64)) -> FileCoverage {
         FileCoverage {
@@ -251,6 +274,73 @@ mod tests {
                 "no branch coverage in the evidence, but `min-branches` is set"
             )]
         );
+    }
+
+    #[test]
+    fn passing_measures_are_noted_with_their_values() {
+        let config = r#"{"min-lines": 50, "min-branches": 40}"#;
+        let outcome = testing::evaluate::<Coverage>(config, evidence()).unwrap();
+        assert!(outcome.passed());
+        assert_eq!(
+            outcome.notes,
+            ["lines 50.00% ≥ 50%", "branches 50.00% ≥ 40%"]
+        );
+        let outcome = testing::evaluate::<Coverage>(r#"{"min-lines": 80}"#, evidence()).unwrap();
+        assert!(outcome.notes.is_empty());
+    }
+
+    fn two_inputs() -> MemoryEvidence {
+        let source = |path: &str| Source {
+            path: path.into(),
+            format: "lcov".into(),
+            sha256: String::new(),
+            tool: None,
+            kinds: vec![Kind::Coverage],
+        };
+        let mut evidence = evidence();
+        evidence.sources = vec![
+            source("reports/backend/coverage.info"),
+            source("../reports/frontend/lcov.info"),
+        ];
+        evidence.coverage[1].source = 1;
+        evidence
+    }
+
+    #[test]
+    fn sources_gate_each_input_separately() {
+        let backend = r#"{"min-lines": 80, "sources": ["**/backend/*"]}"#;
+        let outcome = testing::evaluate::<Coverage>(backend, two_inputs()).unwrap();
+        assert_eq!(outcome.notes, ["lines 90.00% ≥ 80%"]);
+        let frontend = r#"{"min-lines": 80, "sources": ["**/frontend/*.info"]}"#;
+        let outcome = testing::evaluate::<Coverage>(frontend, two_inputs()).unwrap();
+        assert_eq!(
+            rules(&outcome),
+            [(
+                "min-lines",
+                "line coverage is 10.00%, below the minimum 80%"
+            )]
+        );
+        let nothing = r#"{"min-lines": 80, "sources": ["mobile/**"]}"#;
+        let outcome = testing::evaluate::<Coverage>(nothing, two_inputs()).unwrap();
+        assert_eq!(
+            rules(&outcome),
+            [("no-coverage", "no coverage input matches `sources`")]
+        );
+    }
+
+    #[test]
+    fn a_fraction_where_a_percentage_is_meant_is_an_error_with_a_hint() {
+        let error = testing::evaluate::<Coverage>(r#"{"min-lines": 0.4}"#, evidence()).unwrap_err();
+        assert!(
+            error.message().contains("`min-lines`") && error.message().contains("did you mean 40?"),
+            "{error}"
+        );
+        let error =
+            testing::evaluate::<Coverage>(r#"{"min-lines": 80, "min-branches": 0.75}"#, evidence())
+                .unwrap_err();
+        assert!(error.message().contains("did you mean 75?"), "{error}");
+        assert!(testing::evaluate::<Coverage>(r#"{"min-lines": 0}"#, evidence()).is_ok());
+        assert!(testing::evaluate::<Coverage>(r#"{"min-lines": 1}"#, evidence()).is_ok());
     }
 
     #[test]

@@ -219,10 +219,10 @@ impl Policy for Hipaa {
         }
         let sources = evidence.sources();
         let given = Given::of(&sources, &config);
-        let filter = Filter {
-            min_severity: config.min_severity,
-            include_suppressed: config.include_suppressed,
-        };
+        let mut filter = Filter::default().include_suppressed(config.include_suppressed);
+        if let Some(min) = config.min_severity {
+            filter = filter.min_severity(min);
+        }
         let uses_findings = rows.iter().any(|row| row.maps_findings() || row.maps_iac());
         let uses_vulnerabilities = rows.iter().any(Row::maps_vulnerabilities);
         let uses_secrets = rows.iter().any(|row| row.mapping.secrets);
@@ -263,11 +263,19 @@ impl Policy for Hipaa {
         for row in rows {
             let (result, violations, notes) = row.finish(&given);
             if result.status == ControlStatus::NotAssessed {
-                unassessed.push(format!(
-                    "`{}` ({})",
-                    result.control,
-                    result.evidence.join("; ")
-                ));
+                for line in &result.evidence {
+                    // One reason per kind, without each control's suite globs.
+                    let reason = line.trim_start_matches("not assessed: ");
+                    let reason = reason.split(" (suites").next().unwrap_or(reason);
+                    let reason = if reason.starts_with("no test suite matching") {
+                        "no test suite the mapping names ran"
+                    } else {
+                        reason
+                    };
+                    if !unassessed.iter().any(|known| known == reason) {
+                        unassessed.push(reason.to_owned());
+                    }
+                }
             }
             outcome.controls.push(result);
             outcome.violations.extend(violations);
@@ -280,7 +288,7 @@ impl Policy for Hipaa {
         {
             return Err(Error::new(format!(
                 "no control could be assessed: {}",
-                unassessed.join(", ")
+                unassessed.join("; ")
             )));
         }
         Ok(outcome)
@@ -490,6 +498,9 @@ impl<'c> Row<'c> {
     }
 
     fn secret(&mut self, secret: &Secret) {
+        if !self.mapping.secrets {
+            return;
+        }
         let mut message = format!("{} secret `{}`", secret.rule_id, secret.redacted);
         if let Some(location) = &secret.location {
             message.push_str(&format!(" in `{}`", location.path));
@@ -684,3 +695,394 @@ fn list(paths: &[String]) -> String {
 }
 
 verdict_policy_sdk::export_policy!(Hipaa);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use verdict_policy_sdk::{Location, MemoryEvidence, TestCase, serde_json, testing};
+
+    /// The shipped mapping as the JSON the host passes.
+    fn shipped() -> serde_json::Value {
+        let text = include_str!("../../../../policies/frameworks/hipaa.toml");
+        let table: toml::Table = toml::from_str(text).unwrap();
+        serde_json::to_value(table).unwrap()
+    }
+
+    fn source(path: &str, format: &str, tool: &str, kinds: &[Kind]) -> Source {
+        Source {
+            path: path.into(),
+            format: format.into(),
+            sha256: String::new(),
+            tool: Some(tool.into()),
+            kinds: kinds.to_vec(),
+        }
+    }
+
+    fn finding(source: u32, rule: &str, cwes: &[&str]) -> Finding {
+        Finding {
+            source,
+            tool: "bandit".into(),
+            rule_id: rule.into(),
+            severity: Severity::Medium,
+            level: None,
+            message: "m".into(),
+            location: Some(Location {
+                path: "app.py".into(),
+                start_line: Some(4),
+                end_line: None,
+            }),
+            fingerprint: format!("fp-{rule}"),
+            cwes: cwes.iter().map(|c| c.to_string()).collect(),
+            tags: vec![],
+            suppressed: false,
+            baseline_state: None,
+            score: None,
+            rule: None,
+        }
+    }
+
+    fn status(outcome: &Outcome, control: &str) -> Option<ControlStatus> {
+        outcome
+            .controls
+            .iter()
+            .find(|result| result.control == control)
+            .map(|result| result.status)
+    }
+
+    fn evaluate(evidence: MemoryEvidence) -> Result<Outcome, Error> {
+        testing::evaluate::<Hipaa>(&shipped().to_string(), evidence)
+    }
+
+    #[test]
+    fn the_shipped_mapping_is_valid_and_names_the_issue_s_controls() {
+        let config: Config = verdict_policy_sdk::parse_config(&shipped().to_string()).unwrap();
+        let mapped: Vec<&str> = CONTROLS
+            .iter()
+            .zip(config.controls.entries())
+            .filter(|(_, mapping)| mapping.is_some())
+            .map(|((id, _), _)| *id)
+            .collect();
+        assert_eq!(
+            mapped,
+            [
+                "hipaa-164.312(a)(1)",
+                "hipaa-164.312(a)(2)(i)",
+                "hipaa-164.312(a)(2)(iii)",
+                "hipaa-164.312(a)(2)(iv)",
+                "hipaa-164.312(b)",
+                "hipaa-164.312(c)(1)",
+                "hipaa-164.312(d)",
+                "hipaa-164.312(e)(1)",
+                "hipaa-164.312(e)(2)(ii)",
+            ]
+        );
+        for ((id, title), mapping) in CONTROLS.iter().zip(config.controls.entries()) {
+            if let Some(mapping) = mapping {
+                Row::new(id, title, mapping).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn findings_violate_their_controls_and_the_rest_is_satisfied_or_not_assessed() {
+        let evidence = MemoryEvidence {
+            sources: vec![source("bandit.sarif", "sarif", "bandit", &[Kind::Findings])],
+            findings: vec![
+                finding(0, "B105", &["CWE-259"]),
+                finding(0, "B501", &["CWE-295"]),
+                finding(0, "B101", &["CWE-703"]),
+            ],
+            ..MemoryEvidence::default()
+        };
+        let outcome = evaluate(evidence).unwrap();
+        // CWE-259 maps to unique user identification and authentication;
+        // B501 (and CWE-295) to transmission security; CWE-703 to nothing.
+        let controls: Vec<Option<&str>> = outcome
+            .violations
+            .iter()
+            .map(|v| v.control.as_deref())
+            .collect();
+        assert_eq!(
+            controls,
+            [
+                Some("hipaa-164.312(a)(2)(i)"),
+                Some("hipaa-164.312(d)"),
+                Some("hipaa-164.312(e)(1)"),
+            ]
+        );
+        assert_eq!(
+            outcome.violations[0].message,
+            "Unique user identification (hipaa-164.312(a)(2)(i)): bandit `B105` (CWE-259): m in `app.py` line 4"
+        );
+        assert_ne!(
+            outcome.violations[0].fingerprint,
+            outcome.violations[1].fingerprint
+        );
+        assert_eq!(outcome.violations[2].severity, Severity::Medium);
+        assert_eq!(
+            status(&outcome, "hipaa-164.312(d)"),
+            Some(ControlStatus::Violated)
+        );
+        assert_eq!(
+            status(&outcome, "hipaa-164.312(b)"),
+            Some(ControlStatus::Satisfied)
+        );
+        // Automatic logoff maps CWEs (findings were given): satisfied.
+        assert_eq!(
+            status(&outcome, "hipaa-164.312(a)(2)(iii)"),
+            Some(ControlStatus::Satisfied)
+        );
+        let audit = outcome
+            .controls
+            .iter()
+            .find(|r| r.control == "hipaa-164.312(b)")
+            .unwrap();
+        assert_eq!(
+            audit.evidence,
+            [
+                "findings from `bandit.sarif`",
+                "not assessed by: no IaC scan was given",
+                "not assessed by: no input speaks for vulnerabilities",
+                "not assessed by: no test report was given (suites `*hipaa*audit*`)",
+            ]
+        );
+        // Every violated control rests on a violation naming it.
+        for result in &outcome.controls {
+            if result.status == ControlStatus::Violated {
+                assert!(
+                    outcome
+                        .violations
+                        .iter()
+                        .any(|v| v.control.as_deref() == Some(result.control.as_str()))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn iac_ids_match_with_or_without_the_avd_prefix_and_need_an_iac_scan() {
+        let mut iac = finding(0, "AWS-0088", &[]);
+        iac.tool = "trivy".into();
+        let evidence = MemoryEvidence {
+            sources: vec![source("trivy.json", "trivy", "trivy", &[Kind::Findings])],
+            findings: vec![iac, finding(0, "CKV_AWS_18", &[])],
+            ..MemoryEvidence::default()
+        };
+        let outcome = evaluate(evidence).unwrap();
+        let rules: Vec<(&str, Option<&str>)> = outcome
+            .violations
+            .iter()
+            .map(|v| (v.rule.as_str(), v.control.as_deref()))
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                ("iac-misconfiguration", Some("hipaa-164.312(a)(2)(iv)")),
+                ("iac-misconfiguration", Some("hipaa-164.312(b)")),
+            ]
+        );
+        // A SARIF report of a code scanner is no IaC scan.
+        let evidence = MemoryEvidence {
+            sources: vec![source("codeql.sarif", "sarif", "CodeQL", &[Kind::Findings])],
+            ..MemoryEvidence::default()
+        };
+        let outcome = evaluate(evidence).unwrap();
+        let encryption = outcome
+            .controls
+            .iter()
+            .find(|r| r.control == "hipaa-164.312(a)(2)(iv)")
+            .unwrap();
+        assert!(
+            encryption
+                .evidence
+                .contains(&"not assessed by: no IaC scan was given".to_owned())
+        );
+    }
+
+    #[test]
+    fn secrets_vulnerabilities_and_test_suites_speak_for_their_controls() {
+        let suite = TestSuite {
+            source: 2,
+            name: "hipaa-security".into(),
+            tests: 3,
+            failures: 1,
+            cases: vec![
+                TestCase {
+                    name: "test_phi_read_is_logged".into(),
+                    classname: Some("tests.hipaa.test_audit_controls".into()),
+                    status: TestStatus::Passed,
+                    message: None,
+                },
+                TestCase {
+                    name: "test_idle".into(),
+                    classname: Some("tests.hipaa.test_automatic_logoff".into()),
+                    status: TestStatus::Failed,
+                    message: Some("assert 30 <= 15".into()),
+                },
+                TestCase {
+                    name: "test_other".into(),
+                    classname: Some("tests.billing".into()),
+                    status: TestStatus::Failed,
+                    message: None,
+                },
+            ],
+            ..TestSuite::default()
+        };
+        let evidence = MemoryEvidence {
+            sources: vec![
+                source("gitleaks.json", "gitleaks", "gitleaks", &[Kind::Secrets]),
+                source(
+                    "npm-audit.json",
+                    "npm-audit",
+                    "npm",
+                    &[Kind::Vulnerabilities],
+                ),
+                source("junit.xml", "junit", "pytest", &[Kind::Tests]),
+            ],
+            secrets: vec![Secret {
+                source: 0,
+                tool: "gitleaks".into(),
+                rule_id: "aws-access-key".into(),
+                location: None,
+                commit: None,
+                fingerprint: "s1".into(),
+                redacted: "AKIA****(20 chars)".into(),
+                verified: Some(true),
+                suppressed: false,
+            }],
+            vulnerabilities: vec![Vulnerability {
+                source: 1,
+                tool: "npm".into(),
+                id: "GHSA-x".into(),
+                aliases: vec![],
+                ecosystem: None,
+                package: "follow-redirects".into(),
+                version: Some("1.0.0".into()),
+                fixed_versions: vec![],
+                kind: Default::default(),
+                severity: Severity::High,
+                cvss_score: None,
+                title: None,
+                target: None,
+                fingerprint: "v1".into(),
+                cwes: vec!["CWE-200".into()],
+            }],
+            tests: vec![suite],
+            ..MemoryEvidence::default()
+        };
+        let outcome = evaluate(evidence).unwrap();
+        let got: Vec<(&str, &str)> = outcome
+            .violations
+            .iter()
+            .map(|v| (v.rule.as_str(), v.control.as_deref().unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("vulnerability", "hipaa-164.312(a)(1)"),
+                ("failed-test", "hipaa-164.312(a)(2)(iii)"),
+                ("secret", "hipaa-164.312(d)"),
+            ]
+        );
+        let secret = &outcome.violations[2];
+        assert_eq!(secret.severity, Severity::Critical);
+        assert!(
+            secret.message.contains("`AKIA****(20 chars)`"),
+            "{}",
+            secret.message
+        );
+        assert_eq!(
+            status(&outcome, "hipaa-164.312(b)"),
+            Some(ControlStatus::Satisfied)
+        );
+        let audit = outcome
+            .controls
+            .iter()
+            .find(|r| r.control == "hipaa-164.312(b)")
+            .unwrap();
+        assert!(
+            audit
+                .evidence
+                .contains(&"suite `hipaa-security` (`junit.xml`): 1 passed, 0 failed".to_owned()),
+            "{:?}",
+            audit.evidence
+        );
+        // No findings input: integrity maps only findings-side evidence and
+        // vulnerability CWEs, so vulnerabilities assess it.
+        assert_eq!(
+            status(&outcome, "hipaa-164.312(c)(1)"),
+            Some(ControlStatus::Satisfied)
+        );
+    }
+
+    #[test]
+    fn not_assessed_rows_say_why_and_an_empty_matrix_is_an_error() {
+        let evidence = MemoryEvidence {
+            sources: vec![source(
+                "gitleaks.json",
+                "gitleaks",
+                "gitleaks",
+                &[Kind::Secrets],
+            )],
+            ..MemoryEvidence::default()
+        };
+        let outcome = evaluate(evidence).unwrap();
+        assert!(outcome.violations.is_empty());
+        assert_eq!(
+            status(&outcome, "hipaa-164.312(d)"),
+            Some(ControlStatus::Satisfied)
+        );
+        let logoff = outcome
+            .controls
+            .iter()
+            .find(|r| r.control == "hipaa-164.312(a)(2)(iii)")
+            .unwrap();
+        assert_eq!(logoff.status, ControlStatus::NotAssessed);
+        assert_eq!(
+            logoff.evidence,
+            [
+                "not assessed: no input speaks for findings",
+                "not assessed: no input speaks for vulnerabilities",
+                "not assessed: no test report was given (suites `*hipaa*logoff*`, `*hipaa*session*timeout*`, `*hipaa*idle*`)",
+            ]
+        );
+        // Only a coverage report: nothing the mapping uses.
+        let evidence = MemoryEvidence {
+            sources: vec![source("lcov.info", "lcov", "lcov", &[Kind::Coverage])],
+            ..MemoryEvidence::default()
+        };
+        let error = evaluate(evidence).unwrap_err();
+        assert_eq!(
+            error.message(),
+            "no control could be assessed: no input speaks for findings; no IaC scan was given; \
+             no input speaks for vulnerabilities; no test report was given; no input speaks for secrets"
+        );
+        let error = testing::evaluate::<Hipaa>("{}", MemoryEvidence::default()).unwrap_err();
+        assert!(
+            error.message().contains("the mapping names no control"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_mapping_is_checked_by_key() {
+        let error = testing::evaluate::<Hipaa>(
+            r#"{"controls": {"hipaa-164.999": {}}}"#,
+            MemoryEvidence::default(),
+        )
+        .unwrap_err();
+        assert!(error.message().contains("hipaa-164.999"), "{error}");
+        let error = testing::evaluate::<Hipaa>(
+            r#"{"controls": {"hipaa-164.312(b)": {"cwes": ["XSS"]}}}"#,
+            MemoryEvidence::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.message(),
+            "`controls.\"hipaa-164.312(b)\".cwes`: `XSS` is not a CWE id (`CWE-319`)"
+        );
+        assert_eq!(cwe_number("cwe-079"), Some(79));
+        assert_eq!(cwe_number("CWE-"), None);
+        assert_eq!(iac_id("avd-aws-0088"), "AWS-0088");
+    }
+}

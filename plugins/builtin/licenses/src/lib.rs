@@ -217,7 +217,14 @@ struct Rules<'a> {
     deny: Vec<Term>,
     deny_categories: &'a [Category],
     aliases: BTreeMap<String, &'a str>,
-    exceptions: Vec<(Pattern, Option<&'a str>, Option<Vec<Term>>)>,
+    exceptions: Vec<ExceptionRule<'a>>,
+}
+
+/// An exception, parsed: name pattern, version, licenses (`None`: exempt).
+struct ExceptionRule<'a> {
+    name: Pattern,
+    version: Option<&'a str>,
+    licenses: Option<Vec<Term>>,
 }
 
 /// What one component comes to.
@@ -259,7 +266,11 @@ impl<'a> Rules<'a> {
                 .as_deref()
                 .map(|texts| parse_all(&format!("exceptions[{index}].licenses"), texts))
                 .transpose()?;
-            exceptions.push((pattern, exception.version.as_deref(), licenses));
+            exceptions.push(ExceptionRule {
+                name: pattern,
+                version: exception.version.as_deref(),
+                licenses,
+            });
         }
         let mut aliases = BTreeMap::new();
         for (name, expression) in &config.aliases {
@@ -284,12 +295,14 @@ impl<'a> Rules<'a> {
 
     fn check(&self, component: &Component, used: &mut [bool]) -> Verdict {
         let mut extra: Vec<&Term> = Vec::new();
-        for (index, (pattern, version, licenses)) in self.exceptions.iter().enumerate() {
-            if pattern.matches(&component.name)
-                && version.is_none_or(|v| component.version.as_deref() == Some(v))
+        for (index, exception) in self.exceptions.iter().enumerate() {
+            if exception.name.matches(&component.name)
+                && exception
+                    .version
+                    .is_none_or(|v| component.version.as_deref() == Some(v))
             {
                 used[index] = true;
-                match licenses {
+                match &exception.licenses {
                     None => return Verdict::Pass,
                     Some(licenses) => extra.extend(licenses),
                 }

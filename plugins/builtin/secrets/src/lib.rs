@@ -1,21 +1,34 @@
 //! The `secrets` built-in: no secret in the code or its history.
 
 use serde::Deserialize;
+use verdict_policy_sdk::schemars::JsonSchema;
 use verdict_policy_sdk::{
-    Context, Descriptor, Error, Evidence, Kind, Outcome, PathMatcher, Policy, Severity, Violation,
+    Context, Descriptor, Error, Evidence, Kind, Outcome, PathMatcher, Policy, Secret, Severity,
+    Violation,
 };
 
 /// The `secrets` policy.
 pub struct Secrets;
 
-/// Configuration; see docs/policies/secrets.md.
-#[derive(Debug, Default, Deserialize)]
+/// Configuration of the `secrets` policy (docs/policies/secrets.md). Any
+/// secret fails unless an `allow` entry or `exclude` covers it.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(crate = "verdict_policy_sdk::schemars")]
 pub struct Config {
-    /// Fail only on secrets the tool verified as live.
+    /// Fail only on secrets the tool verified as live (trufflehog's
+    /// `Verified`); secrets nobody verified pass.
     #[serde(default)]
+    pub verified_only: bool,
+    /// Deprecated spelling of `verified-only`.
+    #[serde(default)]
+    #[schemars(extend("deprecated" = true))]
     pub allow_unverified: bool,
-    /// Paths whose secrets are ignored (test fixtures, docs).
+    /// Secrets accepted on purpose, by fingerprint or path glob, each with a
+    /// reason. An entry that matched nothing is reported as stale.
+    #[serde(default)]
+    pub allow: Vec<Allow>,
+    /// Globs of paths whose secrets are never counted (test fixtures, docs).
     #[serde(default)]
     pub exclude: Vec<String>,
     /// Also fail on secrets a person marked as false positives in the tool
@@ -24,16 +37,83 @@ pub struct Config {
     pub include_suppressed: bool,
 }
 
-const SCHEMA: &str = r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {
-    "allow-unverified": { "type": "boolean", "description": "Fail only on secrets the tool verified as live" },
-    "include-suppressed": { "type": "boolean", "description": "Also fail on secrets marked false positives in the tool" },
-    "exclude": { "type": "array", "items": { "type": "string" }, "description": "Globs of paths whose secrets are ignored" }
-  }
-}"#;
+/// A secret accepted on purpose. Give `fingerprint`, `path` or both (then
+/// both must match).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(crate = "verdict_policy_sdk::schemars")]
+pub struct Allow {
+    /// The secret's fingerprint, as `verdict check` reports it.
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+    /// A glob of the paths it may be in (`tests/fixtures/**`).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Why it is accepted.
+    #[schemars(length(min = 1))]
+    pub reason: String,
+}
+
+/// An `allow` entry, checked.
+struct Allowed<'c> {
+    entry: &'c Allow,
+    path: Option<PathMatcher>,
+    matched: bool,
+}
+
+impl Allowed<'_> {
+    fn covers(&self, secret: &Secret) -> bool {
+        self.entry
+            .fingerprint
+            .as_deref()
+            .is_none_or(|fingerprint| fingerprint.trim() == secret.fingerprint)
+            && self.path.as_ref().is_none_or(|path| {
+                secret
+                    .location
+                    .as_ref()
+                    .is_some_and(|location| path.is_match(&location.path))
+            })
+    }
+
+    fn describe(&self) -> String {
+        match (&self.entry.fingerprint, &self.entry.path) {
+            (Some(fingerprint), Some(path)) => format!("fingerprint `{fingerprint}` in `{path}`"),
+            (Some(fingerprint), None) => format!("fingerprint `{fingerprint}`"),
+            (None, Some(path)) => format!("path `{path}`"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+fn allowed(config: &Config) -> Result<Vec<Allowed<'_>>, Error> {
+    config
+        .allow
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            let at = format!("invalid configuration at `allow[{index}]`");
+            if entry.reason.trim().is_empty() {
+                return Err(Error::new(format!("{at}: `reason` must not be empty")));
+            }
+            let fingerprint = entry.fingerprint.as_deref().map(str::trim);
+            let path = entry.path.as_deref().map(str::trim);
+            if fingerprint.is_none_or(str::is_empty) && path.is_none_or(str::is_empty) {
+                return Err(Error::new(format!(
+                    "{at}: give a `fingerprint` or a `path`"
+                )));
+            }
+            let path = path
+                .map(|path| PathMatcher::new(&[path]))
+                .transpose()
+                .map_err(|e| Error::new(format!("{at}: {e}")))?;
+            Ok(Allowed {
+                entry,
+                path,
+                matched: false,
+            })
+        })
+        .collect()
+}
 
 impl Policy for Secrets {
     type Config = Config;
@@ -43,63 +123,85 @@ impl Policy for Secrets {
             name: "secrets".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             description: "Fails on any secret a scanner found in the code or its history (or only on verified \
-                          ones). Messages show the redacted form only."
+                          ones), except secrets allowed by fingerprint or path with a reason. Messages show the \
+                          redacted form only."
                 .into(),
             consumes: vec![Kind::Secrets],
             requires: vec![Kind::Secrets],
-            config_schema: SCHEMA.into(),
+            config_schema: verdict_policy_sdk::config_schema::<Config>(),
             controls: vec![],
         }
     }
 
     fn evaluate(config: Config, _context: &Context, evidence: &Evidence) -> Result<Outcome, Error> {
-        let exclude =
-            PathMatcher::new(&config.exclude).map_err(|e| Error::new(format!("`exclude`: {e}")))?;
+        let exclude = PathMatcher::new(&config.exclude)
+            .map_err(|e| Error::new(format!("invalid configuration at `exclude`: {e}")))?;
+        let mut allow = allowed(&config)?;
+        let verified_only = config.verified_only || config.allow_unverified;
         let mut violations = Vec::new();
         for secret in evidence.secrets() {
             let verified = secret.verified == Some(true);
-            if config.allow_unverified && !verified {
-                continue;
-            }
-            if secret.suppressed && !config.include_suppressed {
-                continue;
-            }
-            if secret
-                .location
-                .as_ref()
-                .is_some_and(|location| exclude.is_match(&location.path))
+            if (verified_only && !verified)
+                || (secret.suppressed && !config.include_suppressed)
+                || secret
+                    .location
+                    .as_ref()
+                    .is_some_and(|location| exclude.is_match(&location.path))
             {
                 continue;
             }
-            let mut message = format!(
-                "{}{} secret `{}`",
-                if verified { "verified " } else { "" },
-                secret.rule_id,
-                secret.redacted
-            );
-            if let Some(location) = &secret.location {
-                message.push_str(&format!(" in `{}`", location.path));
-                if let Some(line) = location.start_line {
-                    message.push_str(&format!(" line {line}"));
+            let mut covered = false;
+            for entry in &mut allow {
+                if entry.covers(&secret) {
+                    entry.matched = true;
+                    covered = true;
                 }
             }
-            if let Some(commit) = &secret.commit {
-                message.push_str(&format!(" (commit {})", commit.get(..12).unwrap_or(commit)));
+            if !covered {
+                violations.push(violation(secret, verified));
             }
-            violations.push(
-                Violation::new("secret", message)
-                    .severity(if verified {
-                        Severity::Critical
-                    } else {
-                        Severity::High
-                    })
-                    .location(secret.location)
-                    .fingerprint(secret.fingerprint)
-                    .build(),
-            );
         }
-        Ok(Outcome::violations(violations))
+        let mut outcome = Outcome::violations(violations);
+        for entry in allow.iter().filter(|entry| !entry.matched) {
+            outcome.notes.push(format!(
+                "allow entry for {} is stale: it matched no secret",
+                entry.describe()
+            ));
+        }
+        if config.allow_unverified {
+            outcome
+                .notes
+                .push("`allow-unverified` is deprecated: use `verified-only`".into());
+        }
+        Ok(outcome)
     }
+}
+
+fn violation(secret: Secret, verified: bool) -> Violation {
+    let mut message = format!(
+        "{}{} secret `{}`",
+        if verified { "verified " } else { "" },
+        secret.rule_id,
+        secret.redacted
+    );
+    if let Some(location) = &secret.location {
+        message.push_str(&format!(" in `{}`", location.path));
+        if let Some(line) = location.start_line {
+            message.push_str(&format!(" line {line}"));
+        }
+    }
+    if let Some(commit) = &secret.commit {
+        message.push_str(&format!(" (commit {})", commit.get(..12).unwrap_or(commit)));
+    }
+    Violation::new("secret", message)
+        .severity(if verified {
+            Severity::Critical
+        } else {
+            Severity::High
+        })
+        .location(secret.location)
+        .fingerprint(secret.fingerprint)
+        .build()
 }
 
 verdict_policy_sdk::export_policy!(Secrets);
@@ -151,15 +253,56 @@ mod tests {
     }
 
     #[test]
-    fn allow_unverified_fails_only_on_verified_secrets() {
+    fn verified_only_fails_only_on_verified_secrets() {
+        let outcome =
+            testing::evaluate::<Secrets>(r#"{"verified-only": true}"#, evidence()).unwrap();
+        assert_eq!(paths(&outcome), ["deploy.sh"]);
+        assert!(outcome.notes.is_empty());
         let outcome =
             testing::evaluate::<Secrets>(r#"{"allow-unverified": true}"#, evidence()).unwrap();
-        let paths: Vec<_> = outcome
+        assert_eq!(paths(&outcome), ["deploy.sh"]);
+        assert_eq!(
+            outcome.notes,
+            ["`allow-unverified` is deprecated: use `verified-only`"]
+        );
+    }
+
+    fn paths(outcome: &Outcome) -> Vec<&str> {
+        outcome
             .violations
             .iter()
             .map(|v| v.location.as_ref().unwrap().path.as_str())
-            .collect();
-        assert_eq!(paths, ["deploy.sh"]);
+            .collect()
+    }
+
+    #[test]
+    fn allow_by_fingerprint_or_path_with_stale_entries_noted() {
+        let config = r#"{"allow": [
+            {"fingerprint": "fp-src/a.py", "reason": "revoked key kept in history"},
+            {"path": "tests/**", "reason": "test fixtures"},
+            {"path": "docs/**", "reason": "examples"},
+            {"fingerprint": "fp-deploy.sh", "path": "other/**", "reason": "both must match"}
+        ]}"#;
+        let outcome = testing::evaluate::<Secrets>(config, evidence()).unwrap();
+        assert_eq!(paths(&outcome), ["deploy.sh"]);
+        assert_eq!(
+            outcome.notes,
+            [
+                "allow entry for path `docs/**` is stale: it matched no secret",
+                "allow entry for fingerprint `fp-deploy.sh` in `other/**` is stale: it matched no secret"
+            ]
+        );
+    }
+
+    #[test]
+    fn suppressed_secrets_count_only_with_include_suppressed() {
+        let mut evidence = evidence();
+        evidence.secrets[0].suppressed = true;
+        let outcome = testing::evaluate::<Secrets>("{}", evidence.clone()).unwrap();
+        assert_eq!(paths(&outcome), ["tests/fixtures/k.txt", "deploy.sh"]);
+        let outcome =
+            testing::evaluate::<Secrets>(r#"{"include-suppressed": true}"#, evidence).unwrap();
+        assert_eq!(outcome.violations.len(), 3);
     }
 
     #[test]
@@ -177,5 +320,25 @@ mod tests {
         assert!(error.message().contains("`allow-unverified`"), "{error}");
         let error = testing::evaluate::<Secrets>(r#"{"exclude": ["[x"]}"#, evidence()).unwrap_err();
         assert!(error.message().contains("`[x`"), "{error}");
+        let cases = [
+            (r#"{"allow": [{"path": "x/**"}]}"#, "reason"),
+            (
+                r#"{"allow": [{"path": "x/**", "reason": " "}]}"#,
+                "`allow[0]`",
+            ),
+            (
+                r#"{"allow": [{"reason": "why"}]}"#,
+                "give a `fingerprint` or a `path`",
+            ),
+            (
+                r#"{"allow": [{"path": "[x", "reason": "why"}]}"#,
+                "`allow[0]`",
+            ),
+            (r#"{"allow": [{"paths": "x", "reason": "why"}]}"#, "paths"),
+        ];
+        for (config, expected) in cases {
+            let error = testing::evaluate::<Secrets>(config, evidence()).unwrap_err();
+            assert!(error.message().contains(expected), "{config}: {error}");
+        }
     }
 }

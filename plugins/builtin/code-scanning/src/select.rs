@@ -1,0 +1,120 @@
+//! Which findings a configuration selects, before severity decides.
+
+use crate::Config;
+use serde::Deserialize;
+use verdict_policy_sdk::schemars::JsonSchema;
+use verdict_policy_sdk::{Error, Finding, PathMatcher};
+
+/// A SARIF level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(crate = "verdict_policy_sdk::schemars")]
+pub enum Level {
+    /// A serious problem.
+    Error,
+    /// A problem.
+    Warning,
+    /// A minor problem or an opportunity to improve.
+    Note,
+    /// No problem (informational results, passes).
+    None,
+}
+
+impl Level {
+    fn of(word: &str) -> Option<Level> {
+        match word {
+            "error" => Some(Level::Error),
+            "warning" => Some(Level::Warning),
+            "note" => Some(Level::Note),
+            "none" => Some(Level::None),
+            _ => None,
+        }
+    }
+}
+
+/// What `min-score` does with findings the tool gave no score.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(crate = "verdict_policy_sdk::schemars")]
+pub enum Unscored {
+    /// They count, as if at the highest score (fail closed).
+    #[default]
+    Count,
+    /// They are skipped.
+    Skip,
+}
+
+/// The compiled selection.
+pub struct Selection<'c> {
+    config: &'c Config,
+    tools: PathMatcher,
+    exclude_tools: PathMatcher,
+    rules: PathMatcher,
+    exclude_rules: PathMatcher,
+    paths: PathMatcher,
+    exclude: PathMatcher,
+}
+
+fn matcher(key: &str, patterns: &[String], lowercase: bool) -> Result<PathMatcher, Error> {
+    let patterns: Vec<String> = patterns
+        .iter()
+        .map(|p| {
+            if lowercase {
+                p.to_lowercase()
+            } else {
+                p.clone()
+            }
+        })
+        .collect();
+    PathMatcher::new(&patterns)
+        .map_err(|e| Error::new(format!("invalid configuration at `{key}`: {e}")))
+}
+
+impl<'c> Selection<'c> {
+    pub fn new(config: &'c Config) -> Result<Self, Error> {
+        if let Some(score) = config.min_score
+            && !(0.0..=10.0).contains(&score)
+        {
+            return Err(Error::new(format!(
+                "invalid configuration at `min-score`: {score} is not a score between 0 and 10"
+            )));
+        }
+        Ok(Selection {
+            config,
+            tools: matcher("tools", &config.tools, true)?,
+            exclude_tools: matcher("exclude-tools", &config.exclude_tools, true)?,
+            rules: matcher("rules", &config.rules, false)?,
+            exclude_rules: matcher("exclude-rules", &config.exclude_rules, false)?,
+            paths: matcher("paths", &config.paths, false)?,
+            exclude: matcher("exclude", &config.exclude, false)?,
+        })
+    }
+
+    /// Whether every condition given holds for `finding`.
+    pub fn selects(&self, finding: &Finding) -> bool {
+        let config = self.config;
+        let tool = finding.tool.to_lowercase();
+        let path = finding.location.as_ref().map(|l| l.path.as_str());
+        (self.tools.is_empty() || self.tools.is_match(&tool))
+            && !self.exclude_tools.is_match(&tool)
+            && (self.rules.is_empty() || self.rules.is_match(&finding.rule_id))
+            && !self.exclude_rules.is_match(&finding.rule_id)
+            && path.is_none_or(|path| self.paths.is_empty() || self.paths.is_match(path))
+            && !path.is_some_and(|path| self.exclude.is_match(path))
+            && (!config.new_only
+                || finding
+                    .baseline_state
+                    .as_deref()
+                    .is_none_or(|state| state == "new"))
+            && (config.levels.is_empty()
+                || finding
+                    .level
+                    .as_deref()
+                    .and_then(Level::of)
+                    .is_none_or(|level| config.levels.contains(&level)))
+            && config.min_score.is_none_or(|min| match finding.score {
+                Some(score) => score >= min,
+                None => config.unscored == Unscored::Count,
+            })
+    }
+}
