@@ -279,6 +279,16 @@ fn not_evaluated(policy: &ValidPolicy, pre: &PolicyPre, missing: &[Kind]) -> Pol
         ),
     };
     PolicyReport {
+        decision,
+        notes,
+        error,
+        ..loaded_report(policy, pre)
+    }
+}
+
+/// The report of a loaded policy before it decides: who it is, nothing found.
+fn loaded_report(policy: &ValidPolicy, pre: &PolicyPre) -> PolicyReport {
+    PolicyReport {
         id: policy.id.clone(),
         plugin: policy.plugin.display(),
         plugin_sha256: pre.sha256.clone(),
@@ -287,11 +297,11 @@ fn not_evaluated(policy: &ValidPolicy, pre: &PolicyPre, missing: &[Kind]) -> Pol
             pre.descriptor.name, pre.descriptor.version
         )),
         enforcement: policy.enforcement,
-        decision,
+        decision: Decision::Pass,
         violations: Vec::new(),
         controls: Vec::new(),
-        notes,
-        error,
+        notes: Vec::new(),
+        error: None,
         skipped: None,
         duration_ms: 0,
     }
@@ -334,14 +344,6 @@ fn evaluate(
         }
     };
     PolicyReport {
-        id: policy.id.clone(),
-        plugin: policy.plugin.display(),
-        plugin_sha256: pre.sha256.clone(),
-        plugin_version: Some(format!(
-            "{} {}",
-            pre.descriptor.name, pre.descriptor.version
-        )),
-        enforcement: policy.enforcement,
         decision: decide_policy(
             policy.enforcement,
             outcome.violations.len(),
@@ -351,8 +353,8 @@ fn evaluate(
         controls: outcome.controls,
         notes: outcome.notes,
         error,
-        skipped: None,
         duration_ms,
+        ..loaded_report(policy, pre)
     }
 }
 

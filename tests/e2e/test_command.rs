@@ -102,7 +102,8 @@ fn cases_assert_control_results_and_notes() {
         "{out:?}"
     );
     assert!(
-        out.stdout.contains("missing note containing `no such note`"),
+        out.stdout
+            .contains("missing note containing `no such note`"),
         "{out:?}"
     );
     assert!(
@@ -111,7 +112,10 @@ fn cases_assert_control_results_and_notes() {
         ),
         "{out:?}"
     );
-    assert!(out.stdout.ends_with("1 passed, 2 failed, 0 errored\n"), "{out:?}");
+    assert!(
+        out.stdout.ends_with("1 passed, 2 failed, 0 errored\n"),
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -135,10 +139,14 @@ fn notes_are_asserted_by_substring() {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stdout.contains("PASS   "), "{out:?}");
     assert!(
-        out.stdout.contains("missing note containing `a note nobody wrote`"),
+        out.stdout
+            .contains("missing note containing `a note nobody wrote`"),
         "{out:?}"
     );
-    assert!(out.stdout.ends_with("1 passed, 1 failed, 0 errored\n"), "{out:?}");
+    assert!(
+        out.stdout.ends_with("1 passed, 1 failed, 0 errored\n"),
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -164,18 +172,27 @@ fn case_runs_one_case_by_name_or_file_name() {
         assert_eq!(out.code, 0, "{selector}: {out:?}");
         assert!(out.stdout.contains("the first case"), "{out:?}");
         assert!(!out.stdout.contains("second"), "{out:?}");
-        assert!(out.stdout.ends_with("1 passed, 0 failed, 0 errored\n"), "{out:?}");
+        assert!(
+            out.stdout.ends_with("1 passed, 0 failed, 0 errored\n"),
+            "{out:?}"
+        );
     }
     let out = run(verdict()
         .arg("test")
         .arg(dir.path())
         .args(["--filter", "second"]));
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stdout.ends_with("0 passed, 1 failed, 0 errored\n"), "{out:?}");
+    assert!(
+        out.stdout.ends_with("0 passed, 1 failed, 0 errored\n"),
+        "{out:?}"
+    );
     let out = run(verdict()
         .arg("test")
         .arg(dir.path())
         .args(["--case", "third"]));
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("no test case matches `third`"), "{out:?}");
+    assert!(
+        out.stderr.contains("no test case matches `third`"),
+        "{out:?}"
+    );
 }

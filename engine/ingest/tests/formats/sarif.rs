@@ -923,7 +923,7 @@ fn result_scores_override_rule_scores_and_dependency_rules_carry_cwes() {
       ]}]}"#;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("scores.sarif");
-    std::fs::write(&path, sarif).unwrap();
+    fs_err::write(&path, sarif).unwrap();
     let evidence = ingest_as(path, "sarif");
     let scores: Vec<Option<f64>> = evidence.findings.iter().map(|f| f.score).collect();
     assert_eq!(scores, [Some(8.1), Some(4.0), None, None]);
