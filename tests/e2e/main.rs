@@ -15,5 +15,6 @@ mod hostile_output;
 mod hostile_plugins;
 mod ingest;
 mod plugin;
+mod seed_gates;
 mod support;
 mod test_command;

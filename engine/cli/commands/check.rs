@@ -70,6 +70,17 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
     if let Some(repo) = &args.repo {
         evidence.commits = verdict_git::commits(repo, args.base.as_deref(), args.head.as_deref())
             .map_err(git_error)?;
+        // The repository is an input like any report: recorded with its head
+        // commit's id, and speaking for the kinds read from it.
+        let head = verdict_git::head_id(repo, args.head.as_deref()).map_err(git_error)?;
+        evidence.sources.push(verdict_evidence::Source {
+            path: repo.display().to_string(),
+            format: "git".to_owned(),
+            sha256: head,
+            tool: None,
+            records: evidence.commits.len() as u64,
+            kinds: vec![verdict_evidence::Kind::Commits],
+        });
     }
     let run_options = RunOptions {
         cache_dir: args.cache_dir.clone(),

@@ -1,8 +1,8 @@
 //! The whole body of evidence for one run, and the kinds a policy can ask for.
 
 use crate::{
-    Commit, Component, CoverageTotals, FileCoverage, Finding, Notice, Secret, SkippedFile, Source,
-    SourceIndex, TestSuite, Vulnerability,
+    ChangedFile, Commit, Component, CoverageTotals, FileCoverage, Finding, Notice, OwnerRule,
+    PullRequest, Secret, SkippedFile, Source, SourceIndex, Tag, TestSuite, Vulnerability,
 };
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +37,12 @@ pub enum Kind {
     Documents,
     /// Git commits (from `--repo`).
     Commits,
+    /// Files and lines changed between `--base` and `--head`, and CODEOWNERS.
+    Changes,
+    /// Every tag of the repository.
+    Tags,
+    /// Pull or merge requests with their reviews.
+    PullRequests,
 }
 
 impl std::str::FromStr for Kind {
@@ -58,7 +64,7 @@ impl std::str::FromStr for Kind {
 
 impl Kind {
     /// Every kind, in the order reports list them.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Findings,
         Kind::Vulnerabilities,
         Kind::Secrets,
@@ -67,6 +73,9 @@ impl Kind {
         Kind::Tests,
         Kind::Documents,
         Kind::Commits,
+        Kind::Changes,
+        Kind::Tags,
+        Kind::PullRequests,
     ];
 
     /// The kebab-case name.
@@ -80,6 +89,9 @@ impl Kind {
             Kind::Tests => "tests",
             Kind::Documents => "documents",
             Kind::Commits => "commits",
+            Kind::Changes => "changes",
+            Kind::Tags => "tags",
+            Kind::PullRequests => "pull-requests",
         }
     }
 }
@@ -113,6 +125,18 @@ pub struct Evidence {
     /// Git commits between `--base` and `--head`, newest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub commits: Vec<Commit>,
+    /// Files changed between `--base` and `--head`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<ChangedFile>,
+    /// CODEOWNERS rules at `--head`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub code_owners: Vec<OwnerRule>,
+    /// Every tag of the repository.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+    /// Pull or merge requests.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pull_requests: Vec<PullRequest>,
     /// Files under input directories that were not ingested, with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<SkippedFile>,
@@ -154,16 +178,20 @@ impl Evidence {
         self.documents.append(&mut other.documents);
         self.notices.append(&mut other.notices);
         self.commits.append(&mut other.commits);
+        self.changes.append(&mut other.changes);
+        self.code_owners.append(&mut other.code_owners);
+        self.tags.append(&mut other.tags);
+        self.pull_requests.append(&mut other.pull_requests);
         self.skipped.append(&mut other.skipped);
     }
 
-    /// Whether some input speaks for `kind` (see [`Source::kinds`]); commits
-    /// count when any were read from `--repo`.
+    /// Whether some input speaks for `kind` (see [`Source::kinds`]). A
+    /// repository read with `--repo` is a source of format `git` that speaks
+    /// for commits, changes and tags.
     pub fn carries(&self, kind: Kind) -> bool {
         self.sources
             .iter()
             .any(|source| source.kinds.contains(&kind))
-            || (kind == Kind::Commits && !self.commits.is_empty())
     }
 
     fn for_each_source_index(&mut self, mut f: impl FnMut(&mut SourceIndex)) {
@@ -177,6 +205,7 @@ impl Evidence {
         self.tests.iter_mut().for_each(|r| f(&mut r.source));
         self.documents.iter_mut().for_each(|r| f(&mut r.source));
         self.notices.iter_mut().for_each(|r| f(&mut r.source));
+        self.pull_requests.iter_mut().for_each(|r| f(&mut r.source));
     }
 }
 

@@ -16,6 +16,7 @@
 //! assert!(Severity::High > Severity::Medium);
 //! ```
 
+mod change;
 mod commit;
 mod component;
 mod coverage;
@@ -24,20 +25,25 @@ mod finding;
 pub mod fingerprint;
 mod notice;
 pub mod policy;
+mod review;
 mod secret;
 mod severity;
 mod source;
+mod tag;
 mod test_result;
 mod vulnerability;
 
-pub use commit::Commit;
+pub use change::{ChangeStatus, ChangedFile, LineRange, OwnerRule};
+pub use commit::{Commit, SignatureCheck, SignatureFormat, SignatureStatus};
 pub use component::Component;
 pub use coverage::{CoverageTotals, FileCoverage};
 pub use evidence::{Document, Evidence, Kind};
 pub use finding::{Finding, Location, RuleInfo};
 pub use notice::{Notice, NoticeKind};
+pub use review::{PullRequest, Review, ReviewState};
 pub use secret::{Redacted, Secret};
 pub use severity::{Severity, cvss_band};
 pub use source::{SkippedFile, Source, SourceIndex};
+pub use tag::Tag;
 pub use test_result::{TestCase, TestStatus, TestSuite};
 pub use vulnerability::{AdvisoryKind, Vulnerability};

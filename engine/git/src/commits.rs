@@ -5,7 +5,7 @@ use std::path::Path;
 use gix::ObjectId;
 use gix::bstr::{BStr, ByteSlice};
 use gix::revision::walk::Sorting;
-use verdict_evidence::Commit;
+use verdict_evidence::{Commit, SignatureCheck, SignatureFormat, SignatureStatus};
 
 use crate::error::describe;
 use crate::{DEFAULT_HEAD, GitError, open, order, resolve};
@@ -126,8 +126,32 @@ fn read_commit(
         committer_email: text(committer.email),
         time,
         message: text(decoded.message),
+        signature_check: unverified(signature.as_deref()),
         signature,
     })
+}
+
+/// What is known of a signature before anyone checks it: its format, and
+/// that it was not checked (never a pass). Verification replaces this.
+fn unverified(signature: Option<&str>) -> SignatureCheck {
+    let Some(signature) = signature else {
+        return SignatureCheck::default();
+    };
+    let format = if signature.contains("-----BEGIN SSH SIGNATURE-----") {
+        Some(SignatureFormat::Ssh)
+    } else if signature.contains("-----BEGIN PGP SIGNATURE-----") {
+        Some(SignatureFormat::OpenPgp)
+    } else if signature.contains("-----BEGIN SIGNED MESSAGE-----") {
+        Some(SignatureFormat::X509)
+    } else {
+        None
+    };
+    SignatureCheck {
+        status: SignatureStatus::NotChecked,
+        format,
+        reason: Some("no keys were given to verify it".to_owned()),
+        ..SignatureCheck::default()
+    }
 }
 
 /// Git stores bytes; commits in legacy encodings keep their text, with replacement characters.

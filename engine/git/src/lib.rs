@@ -39,6 +39,13 @@ pub use error::GitError;
 use error::describe;
 pub use tags::tags_at;
 
+/// The full hex id of the commit `head` (default `HEAD`) names, which a
+/// verdict records as the repository input's identity.
+pub fn head_id(repo: &Path, head: Option<&str>) -> Result<String, GitError> {
+    let repository = open(repo)?;
+    Ok(resolve(&repository, repo, head.unwrap_or(DEFAULT_HEAD))?.to_string())
+}
+
 /// The revision used when no head is given.
 const DEFAULT_HEAD: &str = "HEAD";
 

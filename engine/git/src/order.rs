@@ -74,6 +74,7 @@ mod tests {
             time,
             message: String::new(),
             signature: None,
+            signature_check: Default::default(),
         }
     }
 

@@ -10,6 +10,10 @@ use verdict_evidence::{
     Location, Notice, NoticeKind, Secret, Severity, Source, TestCase, TestStatus, TestSuite,
     Vulnerability,
 };
+use verdict_evidence::{
+    ChangeStatus, ChangedFile, OwnerRule, PullRequest, ReviewState, SignatureCheck,
+    SignatureFormat, SignatureStatus, Tag,
+};
 
 pub(crate) fn severity_to_wit(severity: Severity) -> wit::Severity {
     match severity {
@@ -66,6 +70,9 @@ pub(crate) fn kind_to_wit(kind: Kind) -> wit::EvidenceKind {
         Kind::Tests => wit::EvidenceKind::Tests,
         Kind::Documents => wit::EvidenceKind::Documents,
         Kind::Commits => wit::EvidenceKind::Commits,
+        Kind::Changes => wit::EvidenceKind::Changes,
+        Kind::Tags => wit::EvidenceKind::Tags,
+        Kind::PullRequests => wit::EvidenceKind::PullRequests,
     }
 }
 
@@ -79,6 +86,9 @@ pub(crate) fn kind_from_wit(kind: wit::EvidenceKind) -> Kind {
         wit::EvidenceKind::Tests => Kind::Tests,
         wit::EvidenceKind::Documents => Kind::Documents,
         wit::EvidenceKind::Commits => Kind::Commits,
+        wit::EvidenceKind::Changes => Kind::Changes,
+        wit::EvidenceKind::Tags => Kind::Tags,
+        wit::EvidenceKind::PullRequests => Kind::PullRequests,
     }
 }
 
@@ -287,6 +297,97 @@ pub(crate) fn commit_to_wit(commit: &Commit) -> wit::Commit {
         time: commit.time,
         message: commit.message.clone(),
         signature: commit.signature.clone(),
+        signature_check: signature_check_to_wit(&commit.signature_check),
+    }
+}
+
+fn signature_check_to_wit(check: &SignatureCheck) -> wit::SignatureCheck {
+    wit::SignatureCheck {
+        status: match check.status {
+            SignatureStatus::Good => wit::SignatureStatus::Good,
+            SignatureStatus::Bad => wit::SignatureStatus::Bad,
+            SignatureStatus::UnknownKey => wit::SignatureStatus::UnknownKey,
+            SignatureStatus::Expired => wit::SignatureStatus::Expired,
+            SignatureStatus::Revoked => wit::SignatureStatus::Revoked,
+            SignatureStatus::Unsigned => wit::SignatureStatus::Unsigned,
+            SignatureStatus::NotChecked => wit::SignatureStatus::NotChecked,
+        },
+        format: check.format.map(|format| match format {
+            SignatureFormat::Ssh => wit::SignatureFormat::Ssh,
+            SignatureFormat::OpenPgp => wit::SignatureFormat::OpenPgp,
+            SignatureFormat::X509 => wit::SignatureFormat::X509,
+        }),
+        signer: check.signer.clone(),
+        key_fingerprint: check.key_fingerprint.clone(),
+        reason: check.reason.clone(),
+    }
+}
+
+pub(crate) fn changed_file_to_wit(file: &ChangedFile) -> wit::ChangedFile {
+    wit::ChangedFile {
+        path: file.path.clone(),
+        old_path: file.old_path.clone(),
+        status: match file.status {
+            ChangeStatus::Added => wit::ChangeStatus::Added,
+            ChangeStatus::Modified => wit::ChangeStatus::Modified,
+            ChangeStatus::Deleted => wit::ChangeStatus::Deleted,
+            ChangeStatus::Renamed => wit::ChangeStatus::Renamed,
+            ChangeStatus::Copied => wit::ChangeStatus::Copied,
+        },
+        added_lines: file
+            .added_lines
+            .iter()
+            .map(|range| wit::LineRange {
+                start: range.start,
+                end: range.end,
+            })
+            .collect(),
+    }
+}
+
+pub(crate) fn owner_rule_to_wit(rule: &OwnerRule) -> wit::OwnerRule {
+    wit::OwnerRule {
+        pattern: rule.pattern.clone(),
+        owners: rule.owners.clone(),
+    }
+}
+
+pub(crate) fn tag_to_wit(tag: &Tag) -> wit::Tag {
+    wit::Tag {
+        name: tag.name.clone(),
+        commit: tag.commit.clone(),
+        annotated: tag.annotated,
+        tagger: tag.tagger.clone(),
+        time: tag.time,
+    }
+}
+
+pub(crate) fn pull_request_to_wit(pr: &PullRequest) -> wit::PullRequest {
+    wit::PullRequest {
+        source: pr.source,
+        number: pr.number,
+        author: pr.author.clone(),
+        base_branch: pr.base_branch.clone(),
+        head_branch: pr.head_branch.clone(),
+        head_commit: pr.head_commit.clone(),
+        labels: pr.labels.clone(),
+        files: pr.files.clone(),
+        reviews: pr
+            .reviews
+            .iter()
+            .map(|review| wit::Review {
+                author: review.author.clone(),
+                state: match review.state {
+                    ReviewState::Approved => wit::ReviewState::Approved,
+                    ReviewState::ChangesRequested => wit::ReviewState::ChangesRequested,
+                    ReviewState::Commented => wit::ReviewState::Commented,
+                    ReviewState::Dismissed => wit::ReviewState::Dismissed,
+                    ReviewState::Pending => wit::ReviewState::Pending,
+                },
+                commit: review.commit.clone(),
+                submitted_at: review.submitted_at,
+            })
+            .collect(),
     }
 }
 
@@ -428,6 +529,9 @@ mod tests {
             wit::EvidenceKind::Tests,
             wit::EvidenceKind::Documents,
             wit::EvidenceKind::Commits,
+            wit::EvidenceKind::Changes,
+            wit::EvidenceKind::Tags,
+            wit::EvidenceKind::PullRequests,
         ];
         let ours: Vec<Kind> = kinds.into_iter().map(kind_from_wit).collect();
         assert_eq!(ours, Kind::ALL);

@@ -202,6 +202,9 @@ impl Host for EvidenceHost {
             Kind::Tests => self.read(Some(kind))?.tests.len(),
             Kind::Documents => self.read(Some(kind))?.documents.len(),
             Kind::Commits => self.read(Some(kind))?.commits.len(),
+            Kind::Changes => self.read(Some(kind))?.changes.len(),
+            Kind::Tags => self.read(Some(kind))?.tags.len(),
+            Kind::PullRequests => self.read(Some(kind))?.pull_requests.len(),
         };
         Ok(count as u64)
     }
@@ -299,6 +302,39 @@ impl Host for EvidenceHost {
             start,
             limit,
             convert::commit_to_wit,
+        )
+    }
+
+    fn changes(&mut self, start: u64, limit: u32) -> wasmtime::Result<Vec<wit::ChangedFile>> {
+        self.batch(
+            Kind::Changes,
+            |e| &e.changes,
+            start,
+            limit,
+            convert::changed_file_to_wit,
+        )
+    }
+
+    fn code_owners(&mut self) -> wasmtime::Result<Vec<wit::OwnerRule>> {
+        Ok(self
+            .read(Some(Kind::Changes))?
+            .code_owners
+            .iter()
+            .map(convert::owner_rule_to_wit)
+            .collect())
+    }
+
+    fn tags(&mut self, start: u64, limit: u32) -> wasmtime::Result<Vec<wit::Tag>> {
+        self.batch(Kind::Tags, |e| &e.tags, start, limit, convert::tag_to_wit)
+    }
+
+    fn pull_requests(&mut self, start: u64, limit: u32) -> wasmtime::Result<Vec<wit::PullRequest>> {
+        self.batch(
+            Kind::PullRequests,
+            |e| &e.pull_requests,
+            start,
+            limit,
+            convert::pull_request_to_wit,
         )
     }
 }

@@ -2,8 +2,8 @@
 //! in-memory stand-in for native tests.
 
 use crate::{
-    Commit, Component, CoverageTotals, Document, FileCoverage, Filter, Finding, Kind, Notice,
-    Secret, Source, TestSuite, Vulnerability,
+    ChangedFile, Commit, Component, CoverageTotals, Document, FileCoverage, Filter, Finding, Kind,
+    Notice, OwnerRule, PullRequest, Secret, Source, Tag, TestSuite, Vulnerability,
 };
 
 /// How many records one host call returns at most. Small enough that a policy
@@ -25,6 +25,10 @@ pub(crate) trait Backend {
     fn tests(&self, start: u64, limit: u32) -> Vec<TestSuite>;
     fn documents(&self, start: u64, limit: u32) -> Vec<Document>;
     fn commits(&self, start: u64, limit: u32) -> Vec<Commit>;
+    fn changes(&self, start: u64, limit: u32) -> Vec<ChangedFile>;
+    fn code_owners(&self) -> Vec<OwnerRule>;
+    fn tags(&self, start: u64, limit: u32) -> Vec<Tag>;
+    fn pull_requests(&self, start: u64, limit: u32) -> Vec<PullRequest>;
 }
 
 /// The evidence of this run.
@@ -101,6 +105,26 @@ impl Evidence {
     /// Commits between base and head, newest first.
     pub fn commits(&self) -> Batches<'_, Commit> {
         Batches::new(move |start, limit| self.backend.commits(start, limit))
+    }
+
+    /// Files changed between base and head (kind `changes`).
+    pub fn changes(&self) -> Batches<'_, ChangedFile> {
+        Batches::new(move |start, limit| self.backend.changes(start, limit))
+    }
+
+    /// CODEOWNERS rules at head, in file order (kind `changes`).
+    pub fn code_owners(&self) -> Vec<OwnerRule> {
+        self.backend.code_owners()
+    }
+
+    /// Every tag of the repository (kind `tags`).
+    pub fn tags(&self) -> Batches<'_, Tag> {
+        Batches::new(move |start, limit| self.backend.tags(start, limit))
+    }
+
+    /// Pull or merge requests (kind `pull-requests`).
+    pub fn pull_requests(&self) -> Batches<'_, PullRequest> {
+        Batches::new(move |start, limit| self.backend.pull_requests(start, limit))
     }
 }
 
@@ -180,6 +204,14 @@ pub struct MemoryEvidence {
     pub documents: Vec<Document>,
     /// Commits.
     pub commits: Vec<Commit>,
+    /// Changed files.
+    pub changes: Vec<ChangedFile>,
+    /// CODEOWNERS rules.
+    pub code_owners: Vec<OwnerRule>,
+    /// Tags.
+    pub tags: Vec<Tag>,
+    /// Pull requests.
+    pub pull_requests: Vec<PullRequest>,
     /// When set, reading any other kind panics (as the host would end the evaluation).
     pub consumes: Option<Vec<Kind>>,
 }
@@ -230,6 +262,9 @@ impl Backend for MemoryEvidence {
             Kind::Tests => self.tests.len(),
             Kind::Documents => self.documents.len(),
             Kind::Commits => self.commits.len(),
+            Kind::Changes => self.changes.len(),
+            Kind::Tags => self.tags.len(),
+            Kind::PullRequests => self.pull_requests.len(),
         };
         count as u64
     }
@@ -287,6 +322,26 @@ impl Backend for MemoryEvidence {
     fn commits(&self, start: u64, limit: u32) -> Vec<Commit> {
         self.read(Kind::Commits);
         page(self.commits.iter().cloned(), start, limit)
+    }
+
+    fn changes(&self, start: u64, limit: u32) -> Vec<ChangedFile> {
+        self.read(Kind::Changes);
+        page(self.changes.iter().cloned(), start, limit)
+    }
+
+    fn code_owners(&self) -> Vec<OwnerRule> {
+        self.read(Kind::Changes);
+        self.code_owners.clone()
+    }
+
+    fn tags(&self, start: u64, limit: u32) -> Vec<Tag> {
+        self.read(Kind::Tags);
+        page(self.tags.iter().cloned(), start, limit)
+    }
+
+    fn pull_requests(&self, start: u64, limit: u32) -> Vec<PullRequest> {
+        self.read(Kind::PullRequests);
+        page(self.pull_requests.iter().cloned(), start, limit)
     }
 }
 

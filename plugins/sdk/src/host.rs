@@ -7,6 +7,10 @@ use crate::{
     Location, Notice, NoticeKind, Secret, Severity, Source, TestCase, TestStatus, TestSuite,
     Vulnerability,
 };
+use crate::{
+    ChangeStatus, ChangedFile, LineRange, OwnerRule, PullRequest, Review, ReviewState,
+    SignatureCheck, SignatureFormat, SignatureStatus, Tag,
+};
 
 #[doc(hidden)]
 #[allow(
@@ -116,6 +120,116 @@ impl Backend for HostBackend {
             .map(commit)
             .collect()
     }
+
+    fn changes(&self, start: u64, limit: u32) -> Vec<ChangedFile> {
+        import::changes(start, limit)
+            .into_iter()
+            .map(changed_file)
+            .collect()
+    }
+
+    fn code_owners(&self) -> Vec<OwnerRule> {
+        import::code_owners()
+            .into_iter()
+            .map(|r| OwnerRule {
+                pattern: r.pattern,
+                owners: r.owners,
+            })
+            .collect()
+    }
+
+    fn tags(&self, start: u64, limit: u32) -> Vec<Tag> {
+        import::tags(start, limit)
+            .into_iter()
+            .map(|t| Tag {
+                name: t.name,
+                commit: t.commit,
+                annotated: t.annotated,
+                tagger: t.tagger,
+                time: t.time,
+            })
+            .collect()
+    }
+
+    fn pull_requests(&self, start: u64, limit: u32) -> Vec<PullRequest> {
+        import::pull_requests(start, limit)
+            .into_iter()
+            .map(pull_request)
+            .collect()
+    }
+}
+
+fn changed_file(f: wit::ChangedFile) -> ChangedFile {
+    ChangedFile {
+        path: f.path,
+        old_path: f.old_path,
+        status: match f.status {
+            wit::ChangeStatus::Added => ChangeStatus::Added,
+            wit::ChangeStatus::Modified => ChangeStatus::Modified,
+            wit::ChangeStatus::Deleted => ChangeStatus::Deleted,
+            wit::ChangeStatus::Renamed => ChangeStatus::Renamed,
+            wit::ChangeStatus::Copied => ChangeStatus::Copied,
+        },
+        added_lines: f
+            .added_lines
+            .into_iter()
+            .map(|r| LineRange {
+                start: r.start,
+                end: r.end,
+            })
+            .collect(),
+    }
+}
+
+fn pull_request(p: wit::PullRequest) -> PullRequest {
+    PullRequest {
+        source: p.source,
+        number: p.number,
+        author: p.author,
+        base_branch: p.base_branch,
+        head_branch: p.head_branch,
+        head_commit: p.head_commit,
+        labels: p.labels,
+        files: p.files,
+        reviews: p
+            .reviews
+            .into_iter()
+            .map(|r| Review {
+                author: r.author,
+                state: match r.state {
+                    wit::ReviewState::Approved => ReviewState::Approved,
+                    wit::ReviewState::ChangesRequested => ReviewState::ChangesRequested,
+                    wit::ReviewState::Commented => ReviewState::Commented,
+                    wit::ReviewState::Dismissed => ReviewState::Dismissed,
+                    wit::ReviewState::Pending => ReviewState::Pending,
+                },
+                commit: r.commit,
+                submitted_at: r.submitted_at,
+            })
+            .collect(),
+    }
+}
+
+fn signature_check(c: wit::SignatureCheck) -> SignatureCheck {
+    SignatureCheck {
+        status: match c.status {
+            wit::SignatureStatus::Good => SignatureStatus::Good,
+            wit::SignatureStatus::Bad => SignatureStatus::Bad,
+            wit::SignatureStatus::UnknownKey => SignatureStatus::UnknownKey,
+            wit::SignatureStatus::Expired => SignatureStatus::Expired,
+            wit::SignatureStatus::Revoked => SignatureStatus::Revoked,
+            wit::SignatureStatus::Unsigned => SignatureStatus::Unsigned,
+            wit::SignatureStatus::NotChecked => SignatureStatus::NotChecked,
+        },
+        format: c.format.map(|f| match f {
+            wit::SignatureFormat::Ssh => SignatureFormat::Ssh,
+            wit::SignatureFormat::OpenPgp => SignatureFormat::OpenPgp,
+            wit::SignatureFormat::X509 => SignatureFormat::X509,
+        }),
+        signer: c.signer,
+        key_fingerprint: c.key_fingerprint,
+        reason: c.reason,
+    }
 }
 
 fn severity(s: wit::Severity) -> Severity {
@@ -139,6 +253,9 @@ fn kind(kind: wit::EvidenceKind) -> Kind {
         wit::EvidenceKind::Tests => Kind::Tests,
         wit::EvidenceKind::Documents => Kind::Documents,
         wit::EvidenceKind::Commits => Kind::Commits,
+        wit::EvidenceKind::Changes => Kind::Changes,
+        wit::EvidenceKind::Tags => Kind::Tags,
+        wit::EvidenceKind::PullRequests => Kind::PullRequests,
     }
 }
 
@@ -187,6 +304,9 @@ fn to_kind(kind: Kind) -> wit::EvidenceKind {
         Kind::Tests => wit::EvidenceKind::Tests,
         Kind::Documents => wit::EvidenceKind::Documents,
         Kind::Commits => wit::EvidenceKind::Commits,
+        Kind::Changes => wit::EvidenceKind::Changes,
+        Kind::Tags => wit::EvidenceKind::Tags,
+        Kind::PullRequests => wit::EvidenceKind::PullRequests,
     }
 }
 
@@ -376,6 +496,7 @@ fn commit(c: wit::Commit) -> Commit {
         time: c.time,
         message: c.message,
         signature: c.signature,
+        signature_check: signature_check(c.signature_check),
     }
 }
 

@@ -81,9 +81,11 @@ pub use outcome::{
     ViolationBuilder, fingerprint,
 };
 pub use types::{
-    AdvisoryKind, AdvisoryKinds, Commit, Component, CoverageTotals, Document, FileCoverage, Filter,
-    Finding, Kind, Levels, Location, Notice, NoticeKind, RuleInfo, Secret, Severity, Source,
-    TestCase, TestStatus, TestSuite, Vulnerability, percent,
+    AdvisoryKind, AdvisoryKinds, ChangeStatus, ChangedFile, Commit, Component, CoverageTotals,
+    Document, FileCoverage, Filter, Finding, Kind, Levels, LineRange, Location, Notice, NoticeKind,
+    OwnerRule, PullRequest, Review, ReviewState, RuleInfo, Secret, Severity, SignatureCheck,
+    SignatureFormat, SignatureStatus, Source, Tag, TestCase, TestStatus, TestSuite, Vulnerability,
+    percent,
 };
 
 /// Re-exported so policies derive `JsonSchema` on their configuration: the

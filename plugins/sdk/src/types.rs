@@ -120,11 +120,17 @@ pub enum Kind {
     Documents,
     /// [`Commit`]s.
     Commits,
+    /// [`ChangedFile`]s and [`OwnerRule`]s.
+    Changes,
+    /// [`Tag`]s.
+    Tags,
+    /// [`PullRequest`]s.
+    PullRequests,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Findings,
         Kind::Vulnerabilities,
         Kind::Secrets,
@@ -133,6 +139,9 @@ impl Kind {
         Kind::Tests,
         Kind::Documents,
         Kind::Commits,
+        Kind::Changes,
+        Kind::Tags,
+        Kind::PullRequests,
     ];
 
     /// The kebab-case name.
@@ -146,6 +155,9 @@ impl Kind {
             Kind::Tests => "tests",
             Kind::Documents => "documents",
             Kind::Commits => "commits",
+            Kind::Changes => "changes",
+            Kind::Tags => "tags",
+            Kind::PullRequests => "pull-requests",
         }
     }
 }
@@ -538,6 +550,8 @@ pub struct Commit {
     pub message: String,
     /// The signature block (`gpgsig`), armored, when signed.
     pub signature: Option<String>,
+    /// What verdict found when it verified the signature.
+    pub signature_check: SignatureCheck,
 }
 
 /// What an input said about the scan itself.
@@ -725,4 +739,164 @@ impl Filter {
                 .advisory_kinds
                 .is_none_or(|kinds| kinds.contains(vulnerability.kind))
     }
+}
+
+/// What verdict found when it verified a commit's signature itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureStatus {
+    /// Valid, by a key verdict was told to trust, at the commit's time.
+    Good,
+    /// Does not verify over the signed payload.
+    Bad,
+    /// By a key not among the allowed signers or in the keyring.
+    UnknownKey,
+    /// By a key expired (or not yet valid) at signing time.
+    Expired,
+    /// By a revoked key.
+    Revoked,
+    /// Not signed.
+    #[default]
+    Unsigned,
+    /// Signed, but verdict was given no keys of that format: never a pass.
+    NotChecked,
+}
+
+/// The kind of signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureFormat {
+    /// SSH.
+    Ssh,
+    /// OpenPGP.
+    OpenPgp,
+    /// X.509.
+    X509,
+}
+
+/// The result of verifying one commit's signature.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SignatureCheck {
+    /// Good, bad, unknown key…
+    pub status: SignatureStatus,
+    /// The kind of signature, when signed.
+    pub format: Option<SignatureFormat>,
+    /// The allowed-signers principal, or the OpenPGP user id.
+    pub signer: Option<String>,
+    /// The key's fingerprint.
+    pub key_fingerprint: Option<String>,
+    /// Why it is not good.
+    pub reason: Option<String>,
+}
+
+/// Lines `start..=end` (1-based) on the head side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineRange {
+    /// First line.
+    pub start: u32,
+    /// Last line, inclusive.
+    pub end: u32,
+}
+
+/// How a file changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChangeStatus {
+    /// New.
+    Added,
+    /// Changed in place.
+    Modified,
+    /// Removed.
+    Deleted,
+    /// Moved from `old_path`.
+    Renamed,
+    /// Copied from `old_path`.
+    Copied,
+}
+
+/// A file changed between `--base` and `--head` (merge-base semantics).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangedFile {
+    /// Path on the head side.
+    pub path: String,
+    /// Path on the base side, for renames and copies.
+    pub old_path: Option<String>,
+    /// How it changed.
+    pub status: ChangeStatus,
+    /// Lines added or changed on the head side, ascending.
+    pub added_lines: Vec<LineRange>,
+}
+
+/// One CODEOWNERS rule, in file order; the last matching rule wins.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnerRule {
+    /// The path pattern, as written.
+    pub pattern: String,
+    /// Owners; empty un-owns the path.
+    pub owners: Vec<String>,
+}
+
+/// A tag of the repository.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tag {
+    /// Name without `refs/tags/`.
+    pub name: String,
+    /// The commit it points at (annotated tags peeled).
+    pub commit: String,
+    /// Whether it is an annotated tag.
+    pub annotated: bool,
+    /// Who tagged (annotated tags).
+    pub tagger: Option<String>,
+    /// When, seconds since the Unix epoch (annotated tags).
+    pub time: Option<i64>,
+}
+
+/// What a reviewer said.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReviewState {
+    /// Approved.
+    Approved,
+    /// Asked for changes.
+    ChangesRequested,
+    /// Commented only.
+    Commented,
+    /// Dismissed.
+    Dismissed,
+    /// Not submitted.
+    Pending,
+}
+
+/// One review.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Review {
+    /// The reviewer's login.
+    pub author: String,
+    /// What they said.
+    pub state: ReviewState,
+    /// The commit reviewed.
+    pub commit: Option<String>,
+    /// When, seconds since the Unix epoch.
+    pub submitted_at: Option<i64>,
+}
+
+/// A pull request (GitHub) or merge request (GitLab).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PullRequest {
+    /// Index into the sources list.
+    pub source: u32,
+    /// Number or iid.
+    pub number: u64,
+    /// The author's login.
+    pub author: String,
+    /// The branch it merges into.
+    pub base_branch: String,
+    /// The branch it merges from.
+    pub head_branch: String,
+    /// The head commit.
+    pub head_commit: Option<String>,
+    /// Labels.
+    pub labels: Vec<String>,
+    /// Changed paths.
+    pub files: Vec<String>,
+    /// Reviews.
+    pub reviews: Vec<Review>,
 }
