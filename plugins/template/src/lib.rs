@@ -5,6 +5,7 @@
 //! what evidence you can read.
 
 use serde::Deserialize;
+use verdict_policy_sdk::schemars::{self, JsonSchema};
 use verdict_policy_sdk::{
     Context, Descriptor, Error, Evidence, Filter, Kind, Outcome, Policy, Severity, Violation,
 };
@@ -13,9 +14,11 @@ use verdict_policy_sdk::{
 pub struct MaxFindings;
 
 /// Configuration, from the policy's table in `verdict.toml`. Unknown keys
-/// and wrong types are errors, so a typo cannot turn the gate green.
-#[derive(Debug, Deserialize)]
+/// and wrong types are errors, so a typo cannot turn the gate green. The
+/// same type is the JSON Schema the host checks the configuration against.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(crate = "verdict_policy_sdk::schemars")]
 pub struct Config {
     /// How many findings are allowed.
     #[serde(default)]
@@ -40,16 +43,7 @@ impl Policy for MaxFindings {
                 .into(),
             consumes: vec![Kind::Findings],
             requires: vec![Kind::Findings],
-            config_schema: r#"{
-              "$schema": "https://json-schema.org/draft/2020-12/schema",
-              "type": "object",
-              "additionalProperties": false,
-              "properties": {
-                "max": { "type": "integer", "minimum": 0 },
-                "min-severity": { "enum": ["info", "low", "medium", "high", "critical"] }
-              }
-            }"#
-            .into(),
+            config_schema: verdict_policy_sdk::config_schema::<Config>(),
             controls: vec![],
         }
     }

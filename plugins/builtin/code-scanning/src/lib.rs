@@ -141,6 +141,17 @@ impl Policy for CodeScanning {
 
     fn evaluate(config: Config, _context: &Context, evidence: &Evidence) -> Result<Outcome, Error> {
         let selection = Selection::new(&config)?;
+        let missing = selection.missing_tools(&evidence.sources());
+        if !missing.is_empty() {
+            return Err(Error::new(format!(
+                "no report of {} (listed in `tools`) was given",
+                missing
+                    .iter()
+                    .map(|tool| format!("`{tool}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
         // The host sends only what can fail: at or above `fail-on`, or of a
         // severity `max` counts.
         let lowest = Severity::ALL
@@ -217,7 +228,7 @@ verdict_policy_sdk::export_policy!(CodeScanning);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use verdict_policy_sdk::{Finding, Location, MemoryEvidence, testing};
+    use verdict_policy_sdk::{Finding, Kind, Location, MemoryEvidence, Source, testing};
 
     fn finding(rule: &str, path: &str, severity: Severity, suppressed: bool) -> Finding {
         Finding {
@@ -309,8 +320,31 @@ mod tests {
                     ..with("B602", "HIGH", Some(7.5), None)
                 },
             ],
+            sources: ["semgrep 1.69.0", "bandit 1.8.3"]
+                .into_iter()
+                .map(|tool| Source {
+                    tool: Some(tool.into()),
+                    kinds: vec![Kind::Findings],
+                    ..Source::default()
+                })
+                .collect(),
             ..MemoryEvidence::default()
         }
+    }
+
+    #[test]
+    fn a_tool_listed_in_tools_without_a_report_is_an_error() {
+        let error =
+            testing::evaluate::<CodeScanning>(r#"{"tools": ["codeql", "band*"]}"#, scored())
+                .unwrap_err();
+        assert!(error.message().contains("`codeql`"), "{error}");
+        assert!(!error.message().contains("band*"), "{error}");
+        // A name with spaces matches a word-prefix of `NAME VERSION`.
+        let mut evidence = scored();
+        evidence.sources[0].tool = Some("Semgrep OSS 1.69.0".into());
+        assert!(
+            testing::evaluate::<CodeScanning>(r#"{"tools": ["semgrep oss"]}"#, evidence).is_ok()
+        );
     }
 
     fn rules_of(outcome: &Outcome) -> Vec<&str> {

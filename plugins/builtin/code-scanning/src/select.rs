@@ -3,7 +3,7 @@
 use crate::Config;
 use serde::Deserialize;
 use verdict_policy_sdk::schemars::JsonSchema;
-use verdict_policy_sdk::{Error, Finding, PathMatcher};
+use verdict_policy_sdk::{Error, Finding, Kind, PathMatcher, Source};
 
 /// A SARIF level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -88,6 +88,34 @@ impl<'c> Selection<'c> {
             paths: matcher("paths", &config.paths, false)?,
             exclude: matcher("exclude", &config.exclude, false)?,
         })
+    }
+
+    /// The `tools` patterns that no input speaking for findings was written
+    /// by (an input's tool is its name and version, `CodeQL 2.5.4`; a pattern
+    /// matches the name, the name and version, or any word-prefix of them).
+    /// A tool named in `tools` with no report is an error: a gate that lists
+    /// CodeQL must not pass because the CodeQL report went missing.
+    pub fn missing_tools(&self, sources: &[Source]) -> Vec<String> {
+        let tools: Vec<String> = sources
+            .iter()
+            .filter(|source| source.kinds.contains(&Kind::Findings))
+            .filter_map(|source| source.tool.as_deref())
+            .map(str::to_lowercase)
+            .collect();
+        self.config
+            .tools
+            .iter()
+            .filter(|pattern| {
+                let Ok(one) = PathMatcher::new(&[pattern.to_lowercase()]) else {
+                    return false;
+                };
+                !tools.iter().any(|tool| {
+                    let words: Vec<&str> = tool.split(' ').collect();
+                    (1..=words.len()).any(|n| one.is_match(&words[..n].join(" ")))
+                })
+            })
+            .cloned()
+            .collect()
     }
 
     /// Whether every condition given holds for `finding`.
