@@ -107,6 +107,12 @@ pub struct CheckArgs {
     /// Head revision for commits [default: HEAD].
     #[arg(long, value_name = "REV", requires = "repo")]
     pub head: Option<String>,
+    /// An allowed signers file (git's `gpg.ssh.allowedSignersFile` format) to verify SSH commit signatures against [default: `allowed-signers` in the gate file].
+    #[arg(long, value_name = "FILE", requires = "repo")]
+    pub allowed_signers: Option<PathBuf>,
+    /// A file of armored OpenPGP public keys to verify OpenPGP commit signatures against [default: `keyring` in the gate file].
+    #[arg(long, value_name = "FILE", requires = "repo")]
+    pub keyring: Option<PathBuf>,
     /// RustSec advisory database directory, for `Cargo.lock` inputs.
     #[arg(long, value_name = "DIR")]
     pub advisory_db: Option<PathBuf>,

@@ -286,6 +286,23 @@ fn repo_tags_at_head_join_the_context() {
 fn the_policy_docs_examples_are_valid_gates() {
     let mut checked = 0;
     let mut pages = 0;
+    // A repository speaks for commits and tags (`promotion` requires tags).
+    let repo_dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(repo_dir.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "A")
+            .env("GIT_AUTHOR_EMAIL", "a@example.com")
+            .env("GIT_COMMITTER_NAME", "A")
+            .env("GIT_COMMITTER_EMAIL", "a@example.com")
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "first"]);
     for entry in fs_err::read_dir(root().join("docs/policies")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|extension| extension == "md") {
@@ -305,7 +322,8 @@ fn the_policy_docs_examples_are_valid_gates() {
         ));
         // Checked against every kind a built-in requires, so that the run
         // decides: a gitleaks report, a SARIF log, a coverage report, a JUnit
-        // report, an SBOM and lint reports.
+        // report, an SBOM, lint reports, a pull request, a service registry
+        // with its rotation dates and a repository.
         let out = run(verdict()
             .args(["check", "--now", NOW, "--config"])
             .arg(&config)
@@ -326,6 +344,14 @@ fn the_policy_docs_examples_are_valid_gates() {
             .arg(root().join("fixtures/junit/pytest-9.2.0-hipaa-pass.xml"))
             .arg("--input")
             .arg(corpus().join("sbom/spdx-2.3-trivy-conda.json"))
+            .arg("--input")
+            .arg(root().join("fixtures/pull-request/gh-pr-482-approved.json"))
+            .arg("--input")
+            .arg(root().join("fixtures/secret-rotation/integration_registry.json"))
+            .arg("--input")
+            .arg(root().join("fixtures/secret-rotation/secret-rotations.json"))
+            .arg("--repo")
+            .arg(repo_dir.path())
             .args(
                 [
                     "ruff-0.17.6-findings.json",

@@ -7,7 +7,9 @@
 )]
 
 mod check;
+mod deploy_policies;
 mod fail_closed;
+mod git_policies;
 mod hostile;
 mod hostile_inputs;
 mod hostile_kinds;
@@ -16,5 +18,6 @@ mod hostile_plugins;
 mod ingest;
 mod plugin;
 mod seed_gates;
+mod signed_commits;
 mod support;
 mod test_command;

@@ -70,6 +70,24 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
     if let Some(repo) = &args.repo {
         evidence.commits = verdict_git::commits(repo, args.base.as_deref(), args.head.as_deref())
             .map_err(git_error)?;
+        // Signatures are verified here, over the exact signed payload, so
+        // that no policy has to trust a signature block it cannot check.
+        let keys = verdict_git::Keys::load(
+            args.allowed_signers.as_deref().or(config.allowed_signers.as_deref()),
+            args.keyring.as_deref().or(config.keyring.as_deref()),
+        )?;
+        verdict_git::verify(repo, &mut evidence.commits, &keys).map_err(git_error)?;
+        evidence.tags = verdict_git::tags(repo).map_err(git_error)?;
+        let mut kinds = vec![verdict_evidence::Kind::Commits, verdict_evidence::Kind::Tags];
+        // A change needs a base: without one the repository does not speak for
+        // changes, so a policy that requires them errors instead of passing.
+        if let Some(base) = &args.base {
+            let (changes, code_owners) =
+                verdict_git::changes(repo, base, args.head.as_deref()).map_err(git_error)?;
+            evidence.changes = changes;
+            evidence.code_owners = code_owners;
+            kinds.push(verdict_evidence::Kind::Changes);
+        }
         // The repository is an input like any report: recorded with its head
         // commit's id, and speaking for the kinds read from it.
         let head = verdict_git::head_id(repo, args.head.as_deref()).map_err(git_error)?;
@@ -78,8 +96,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
             format: "git".to_owned(),
             sha256: head,
             tool: None,
-            records: evidence.commits.len() as u64,
-            kinds: vec![verdict_evidence::Kind::Commits],
+            records: (evidence.commits.len() + evidence.changes.len() + evidence.tags.len())
+                as u64,
+            kinds,
         });
     }
     let run_options = RunOptions {

@@ -22,6 +22,11 @@ pub struct FileCoverage {
     /// the format gives only counts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub uncovered_lines: Vec<u32>,
+    /// Executable lines hit at least once, ascending, without duplicates.
+    /// Empty when the format gives only counts. With `uncovered_lines`, the
+    /// lines the report measures: changed-line (patch) coverage needs both.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub covered_lines: Vec<u32>,
 }
 
 /// Sums over many files.

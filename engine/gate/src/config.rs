@@ -85,6 +85,14 @@ pub struct Config {
     /// A RustSec advisory database directory, for `Cargo.lock` inputs.
     #[serde(default)]
     pub advisory_db: Option<String>,
+    /// An `allowed_signers` file (git's `gpg.ssh.allowedSignersFile` format), relative to this
+    /// file: SSH commit signatures are verified against it. `--allowed-signers` overrides it.
+    #[serde(default)]
+    pub allowed_signers: Option<String>,
+    /// A keyring of armored OpenPGP public keys, relative to this file: OpenPGP commit
+    /// signatures are verified against it. `--keyring` overrides it.
+    #[serde(default)]
+    pub keyring: Option<String>,
     /// What to do when an input says its scan did not complete.
     #[serde(default)]
     pub incomplete_scans: IncompleteScans,
@@ -220,6 +228,10 @@ pub struct ValidConfig {
     pub inputs: Vec<String>,
     /// Advisory database, resolved.
     pub advisory_db: Option<PathBuf>,
+    /// Allowed signers file for SSH commit signatures, resolved.
+    pub allowed_signers: Option<PathBuf>,
+    /// OpenPGP keyring for commit signatures, resolved.
+    pub keyring: Option<PathBuf>,
     /// Incomplete-scan handling.
     pub incomplete_scans: IncompleteScans,
     /// Declared environments (empty: any).
@@ -452,6 +464,8 @@ pub fn parse(
             .map(|input| resolve_input(base, input))
             .collect(),
         advisory_db: config.advisory_db.as_ref().map(|db| base.join(db)),
+        allowed_signers: config.allowed_signers.as_ref().map(|file| base.join(file)),
+        keyring: config.keyring.as_ref().map(|file| base.join(file)),
         incomplete_scans: config.incomplete_scans,
         environments: config.environments.clone(),
         branch_scope: config.branch_scope,

@@ -105,6 +105,34 @@ pub enum GitError {
         /// What went wrong, as gix reported it.
         cause: String,
     },
+    /// Base and head have no common ancestor, so there is no change to show.
+    #[error(
+        "`{repo}`: `{base}` and `{head}` have no common ancestor{}",
+        if *shallow { " in this shallow clone" } else { "" },
+        repo = repo.display()
+    )]
+    NoMergeBase {
+        /// The repository.
+        repo: PathBuf,
+        /// The base revision as given.
+        base: String,
+        /// The head revision as given.
+        head: String,
+        /// Whether the clone is shallow (the ancestor may not have been fetched).
+        shallow: bool,
+    },
+    /// The changes between base and head could not be computed.
+    #[error("`{repo}`: cannot diff `{head}` against its merge base with `{base}`: {cause}", repo = repo.display())]
+    Changes {
+        /// The repository.
+        repo: PathBuf,
+        /// The base revision as given.
+        base: String,
+        /// The head revision as given.
+        head: String,
+        /// What went wrong, as gix reported it.
+        cause: String,
+    },
     /// The tags could not be listed or peeled.
     #[error("`{repo}`: cannot read tags: {cause}", repo = repo.display())]
     Tags {
@@ -121,6 +149,12 @@ impl GitError {
         match self {
             GitError::Shallow { .. } | GitError::ShallowBoundary { .. } => Some(
                 "fetch the full history, e.g. `fetch-depth: 0` with actions/checkout or `git fetch --unshallow`",
+            ),
+            GitError::NoMergeBase { shallow: true, .. } => Some(
+                "fetch the full history, e.g. `fetch-depth: 0` with actions/checkout or `git fetch --unshallow`",
+            ),
+            GitError::NoMergeBase { shallow: false, .. } => Some(
+                "base must share history with head, e.g. the pull request's target branch `origin/main`",
             ),
             GitError::TooManyCommits { .. } => Some(
                 "check that base is an ancestor of head, e.g. the merge base of the pull request",

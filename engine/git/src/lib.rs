@@ -1,4 +1,5 @@
-//! Git history as evidence: the commits between two revisions and the tags at a commit.
+//! Git history as evidence: the commits between two revisions, the files and lines a change
+//! touches with the CODEOWNERS rules at head, and the repository's tags.
 //!
 //! Some policies look at history rather than scanner output: signed commits, QA-before-prod
 //! promotion tags (`qa-passed-<version>` at the commit being deployed), required reviews. This
@@ -25,19 +26,24 @@
 //! The directory must be the repository itself (its work tree or its git directory); parent
 //! directories are not searched.
 
+mod changes;
+pub mod codeowners;
 mod commits;
 mod error;
 mod order;
 mod tags;
+mod verify;
 
 use std::path::Path;
 
 use gix::ObjectId;
 
+pub use changes::changes;
 pub use commits::{MAX_COMMITS, commits};
 pub use error::GitError;
 use error::describe;
-pub use tags::tags_at;
+pub use tags::{tags, tags_at};
+pub use verify::{AllowedSigners, Keyring, Keys, KeysError, verify};
 
 /// The full hex id of the commit `head` (default `HEAD`) names, which a
 /// verdict records as the repository input's identity.

@@ -111,6 +111,12 @@ pub(crate) fn filter_from_wit(filter: wit::Filter) -> crate::evidence::Filter {
         min_score_bits: filter.min_score.map(f64::to_bits),
         levels,
         advisory_kinds,
+        tools: filter.tools,
+        exclude_tools: filter.exclude_tools,
+        rules: filter.rules,
+        exclude_rules: filter.exclude_rules,
+        paths: filter.paths,
+        exclude_paths: filter.exclude_paths,
     }
 }
 
@@ -227,6 +233,7 @@ pub(crate) fn file_coverage_to_wit(file: &FileCoverage) -> wit::FileCoverage {
         branches_total: file.branches_total,
         branches_covered: file.branches_covered,
         uncovered_lines: file.uncovered_lines.clone(),
+        covered_lines: file.covered_lines.clone(),
     }
 }
 

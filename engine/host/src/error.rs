@@ -75,6 +75,14 @@ pub enum HostErrorKind {
     /// The policy read evidence from `describe`.
     #[error("read evidence during `describe`")]
     EvidenceInDescribe,
+    /// A filter the policy sent holds a glob that does not compile.
+    #[error("asked for evidence with an invalid glob `{pattern}`: {reason}")]
+    InvalidFilter {
+        /// The glob as sent.
+        pattern: String,
+        /// Why it does not compile.
+        reason: String,
+    },
     /// The outcome is larger than the limit.
     #[error("outcome too large: over the limit of {}", human_bytes(*limit))]
     OutcomeTooLarge {
@@ -163,6 +171,10 @@ pub(crate) fn classify(error: &wasmtime::Error, observed: &Observed<'_>) -> Host
         return match access {
             AccessError::Undeclared(kind) => HostErrorKind::UndeclaredKind { kind: *kind },
             AccessError::InDescribe => HostErrorKind::EvidenceInDescribe,
+            AccessError::InvalidGlob(pattern, reason) => HostErrorKind::InvalidFilter {
+                pattern: pattern.clone(),
+                reason: (*reason).to_owned(),
+            },
         };
     }
     if let Some(trap) = error.downcast_ref::<wasmtime::Trap>() {

@@ -15,9 +15,9 @@ use verdict_evidence::{Evidence, Finding, Kind, Severity, Vulnerability};
 /// What a policy asked for (the WIT `filter`; the SDK's `Filter` applies the
 /// same rules to in-memory evidence). Every condition given must hold.
 ///
-/// Plain bits, so that it keys the cache of matching positions: the score as
-/// its `f64` bits, levels and advisory kinds as bit sets.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// It keys the cache of matching positions: the score as its `f64` bits,
+/// levels and advisory kinds as bit sets, globs as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Filter {
     pub min_severity: Option<Severity>,
     pub max_severity: Option<Severity>,
@@ -29,6 +29,85 @@ pub(crate) struct Filter {
     pub levels: u8,
     /// Bit `AdvisoryKind as u8` set: that kind admitted; 0 admits all.
     pub advisory_kinds: u8,
+    pub tools: Vec<String>,
+    pub exclude_tools: Vec<String>,
+    pub rules: Vec<String>,
+    pub exclude_rules: Vec<String>,
+    pub paths: Vec<String>,
+    pub exclude_paths: Vec<String>,
+}
+
+/// A [`Filter`]'s globs, compiled once per filter. The same rules as the
+/// SDK's `PathMatcher` (`plugins/sdk/src/glob.rs`): `*` and `?` do not cross
+/// `/`, `**` does, backslashes read as `/`, a leading `./` ignored, not
+/// anchored; tools compared in lowercase.
+struct Globs {
+    tools: Vec<glob::Pattern>,
+    exclude_tools: Vec<glob::Pattern>,
+    rules: Vec<glob::Pattern>,
+    exclude_rules: Vec<glob::Pattern>,
+    paths: Vec<glob::Pattern>,
+    exclude_paths: Vec<glob::Pattern>,
+}
+
+const GLOB_OPTIONS: glob::MatchOptions = glob::MatchOptions {
+    case_sensitive: true,
+    require_literal_separator: true,
+    require_literal_leading_dot: false,
+};
+
+fn normalize(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    path.strip_prefix("./").map(str::to_owned).unwrap_or(path)
+}
+
+fn any_match(patterns: &[glob::Pattern], text: &str) -> bool {
+    let text = normalize(text);
+    patterns
+        .iter()
+        .any(|pattern| pattern.matches_with(&text, GLOB_OPTIONS))
+}
+
+impl Globs {
+    fn of(filter: &Filter) -> Result<Globs, AccessError> {
+        let compile = |patterns: &[String], lowercase: bool| {
+            patterns
+                .iter()
+                .map(|pattern| {
+                    let text = if lowercase {
+                        pattern.to_lowercase()
+                    } else {
+                        pattern.clone()
+                    };
+                    glob::Pattern::new(&normalize(&text))
+                        .map_err(|error| AccessError::InvalidGlob(pattern.clone(), error.msg))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok(Globs {
+            tools: compile(&filter.tools, true)?,
+            exclude_tools: compile(&filter.exclude_tools, true)?,
+            rules: compile(&filter.rules, false)?,
+            exclude_rules: compile(&filter.exclude_rules, false)?,
+            paths: compile(&filter.paths, false)?,
+            exclude_paths: compile(&filter.exclude_paths, false)?,
+        })
+    }
+
+    fn admits_tool(&self, tool: &str) -> bool {
+        let tool = tool.to_lowercase();
+        (self.tools.is_empty() || any_match(&self.tools, &tool))
+            && !any_match(&self.exclude_tools, &tool)
+    }
+
+    fn admits_finding(&self, finding: &Finding) -> bool {
+        let path = finding.location.as_ref().map(|location| &*location.path);
+        self.admits_tool(&finding.tool)
+            && (self.rules.is_empty() || any_match(&self.rules, &finding.rule_id))
+            && !any_match(&self.exclude_rules, &finding.rule_id)
+            && path.is_none_or(|path| self.paths.is_empty() || any_match(&self.paths, path))
+            && !path.is_some_and(|path| any_match(&self.exclude_paths, path))
+    }
 }
 
 /// The SARIF level words a filter can select, in bit order.
@@ -75,6 +154,9 @@ pub(crate) enum AccessError {
     /// `describe` must not read evidence.
     #[error("`describe` read evidence")]
     InDescribe,
+    /// A filter glob does not compile.
+    #[error("invalid glob `{0}` in a filter: {1}")]
+    InvalidGlob(String, &'static str),
 }
 
 /// The evidence one evaluation may read.
@@ -116,17 +198,22 @@ impl EvidenceHost {
     /// Positions of the findings or vulnerabilities that match `filter`.
     fn matching(&mut self, kind: Kind, filter: Filter) -> Result<Arc<[u32]>, AccessError> {
         let evidence = Arc::clone(self.read(Some(kind))?);
-        let positions = self.matches.entry((kind, filter)).or_insert_with(|| {
-            let positions: Vec<u32> = match kind {
-                Kind::Findings => positions(&evidence.findings, |f| filter.admits_finding(f)),
-                Kind::Vulnerabilities => positions(&evidence.vulnerabilities, |v| {
-                    filter.admits_vulnerability(v)
-                }),
-                _ => Vec::new(),
-            };
-            positions.into()
-        });
-        Ok(Arc::clone(positions))
+        if let Some(positions) = self.matches.get(&(kind, filter.clone())) {
+            return Ok(Arc::clone(positions));
+        }
+        let globs = Globs::of(&filter)?;
+        let positions: Arc<[u32]> = match kind {
+            Kind::Findings => positions(&evidence.findings, |f| {
+                filter.admits_finding(f) && globs.admits_finding(f)
+            }),
+            Kind::Vulnerabilities => positions(&evidence.vulnerabilities, |v| {
+                filter.admits_vulnerability(v) && globs.admits_tool(&v.tool)
+            }),
+            _ => Vec::new(),
+        }
+        .into();
+        self.matches.insert((kind, filter), Arc::clone(&positions));
+        Ok(positions)
     }
 
     fn batch<R, W>(
@@ -371,7 +458,52 @@ mod tests {
             min_score: None,
             levels: vec![],
             advisory_kinds: vec![],
+            tools: vec![],
+            exclude_tools: vec![],
+            rules: vec![],
+            exclude_rules: vec![],
+            paths: vec![],
+            exclude_paths: vec![],
         }
+    }
+
+    /// The same cases as the SDK's
+    /// `score_levels_and_severity_ranges_filter_like_the_host` (globs).
+    #[test]
+    fn tool_rule_and_path_globs_select_host_side() {
+        let located = |tool: &str, rule: &str, path: Option<&str>| Finding {
+            location: path.map(|path| verdict_evidence::Location::new(path, None, None)),
+            ..Finding::new(0, tool, rule)
+        };
+        let evidence = Arc::new(Evidence {
+            findings: vec![
+                located("CodeQL", "py/sqli", None),
+                located("semgrep", "r1", Some("src/gen/a.py")),
+                located("semgrep", "r2", Some("tests/a.py")),
+                located("semgrep", "x1", Some(".\\src\\b.py")),
+            ],
+            ..Evidence::default()
+        });
+        let mut host = EvidenceHost::new(evidence, &[Kind::Findings]);
+        let mut count = |filter: wit::Filter| host.count(wit::EvidenceKind::Findings, filter);
+        let with = |update: &dyn Fn(&mut wit::Filter)| {
+            let mut filter = filter(None, false);
+            update(&mut filter);
+            filter
+        };
+        assert_eq!(count(with(&|f| f.tools = vec!["codeql".into()])).unwrap(), 1);
+        assert_eq!(count(with(&|f| f.exclude_tools = vec!["CODE*".into()])).unwrap(), 3);
+        assert_eq!(count(with(&|f| f.rules = vec!["r*".into()])).unwrap(), 2);
+        assert_eq!(count(with(&|f| f.exclude_rules = vec!["py/*".into()])).unwrap(), 3);
+        // A finding without a location is kept by `paths`; backslashes and a
+        // leading `./` are read as the SDK reads them.
+        let src = with(&|f| {
+            f.paths = vec!["src/**".into()];
+            f.exclude_paths = vec!["src/gen/**".into()];
+        });
+        assert_eq!(count(src).unwrap(), 2);
+        let error = count(with(&|f| f.paths = vec!["src/[a".into()])).unwrap_err();
+        assert!(error.to_string().contains("`src/[a`"), "{error}");
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub fn formats_markdown() -> String {
         Family::Coverage,
         Family::Sbom,
         Family::Tests,
+        Family::PullRequests,
         Family::Documents,
     ];
     for family in families {

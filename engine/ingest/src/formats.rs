@@ -34,6 +34,7 @@ mod mypy;
 mod npm_audit;
 mod osv_scanner;
 mod pip_audit;
+mod pull_request;
 mod pylint;
 mod ruff;
 mod safety;
@@ -63,6 +64,8 @@ pub enum Family {
     Sbom,
     /// Test results.
     Tests,
+    /// Pull and merge requests with their reviews.
+    PullRequests,
     /// Any other structured file.
     Documents,
 }
@@ -82,6 +85,7 @@ impl Family {
             Family::Coverage => &[Kind::Coverage],
             Family::Sbom => &[Kind::Components],
             Family::Tests => &[Kind::Tests],
+            Family::PullRequests => &[Kind::PullRequests],
             Family::Documents => &[Kind::Documents],
         }
     }
@@ -97,6 +101,7 @@ impl Family {
             Family::Coverage => "coverage",
             Family::Sbom => "SBOM",
             Family::Tests => "test results",
+            Family::PullRequests => "pull requests",
             Family::Documents => "documents",
         }
     }
@@ -366,6 +371,13 @@ pub static FORMATS: &[Format] = &[
         "go-cover",
         Coverage,
         "Go coverprofile (go test -coverprofile)",
+        &[]
+    ),
+    format!(
+        pull_request,
+        "pull-request",
+        PullRequests,
+        "a pull request with its reviews (`gh pr view --json …`), or a GitLab merge request joined with its approvals",
         &[]
     ),
     format!(

@@ -15,9 +15,9 @@ pub const BATCH_SIZE: u32 = 1024;
 pub(crate) trait Backend {
     fn sources(&self) -> Vec<Source>;
     fn notices(&self) -> Vec<Notice>;
-    fn count(&self, kind: Kind, filter: Filter) -> u64;
-    fn findings(&self, filter: Filter, start: u64, limit: u32) -> Vec<Finding>;
-    fn vulnerabilities(&self, filter: Filter, start: u64, limit: u32) -> Vec<Vulnerability>;
+    fn count(&self, kind: Kind, filter: &Filter) -> u64;
+    fn findings(&self, filter: &Filter, start: u64, limit: u32) -> Vec<Finding>;
+    fn vulnerabilities(&self, filter: &Filter, start: u64, limit: u32) -> Vec<Vulnerability>;
     fn secrets(&self, start: u64, limit: u32) -> Vec<Secret>;
     fn coverage(&self, start: u64, limit: u32) -> Vec<FileCoverage>;
     fn coverage_totals(&self) -> CoverageTotals;
@@ -59,17 +59,17 @@ impl Evidence {
 
     /// How many records of `kind` match `filter`.
     pub fn count(&self, kind: Kind, filter: Filter) -> u64 {
-        self.backend.count(kind, filter)
+        self.backend.count(kind, &filter)
     }
 
     /// Findings matching `filter`, filtered by the host.
     pub fn findings(&self, filter: Filter) -> Batches<'_, Finding> {
-        Batches::new(move |start, limit| self.backend.findings(filter, start, limit))
+        Batches::new(move |start, limit| self.backend.findings(&filter, start, limit))
     }
 
     /// Vulnerabilities matching `filter`, filtered by the host.
     pub fn vulnerabilities(&self, filter: Filter) -> Batches<'_, Vulnerability> {
-        Batches::new(move |start, limit| self.backend.vulnerabilities(filter, start, limit))
+        Batches::new(move |start, limit| self.backend.vulnerabilities(&filter, start, limit))
     }
 
     /// Secrets.
@@ -243,18 +243,19 @@ impl Backend for MemoryEvidence {
         self.notices.clone()
     }
 
-    fn count(&self, kind: Kind, filter: Filter) -> u64 {
+    fn count(&self, kind: Kind, filter: &Filter) -> u64 {
+        let globs = crate::types::FilterGlobs::of(filter);
         self.read(kind);
         let count = match kind {
             Kind::Findings => self
                 .findings
                 .iter()
-                .filter(|f| filter.accepts_finding(f))
+                .filter(|f| filter.accepts_finding_with(&globs, f))
                 .count(),
             Kind::Vulnerabilities => self
                 .vulnerabilities
                 .iter()
-                .filter(|v| filter.accepts_vulnerability(v))
+                .filter(|v| filter.accepts_vulnerability_with(&globs, v))
                 .count(),
             Kind::Secrets => self.secrets.len(),
             Kind::Coverage => self.coverage.len(),
@@ -269,22 +270,24 @@ impl Backend for MemoryEvidence {
         count as u64
     }
 
-    fn findings(&self, filter: Filter, start: u64, limit: u32) -> Vec<Finding> {
+    fn findings(&self, filter: &Filter, start: u64, limit: u32) -> Vec<Finding> {
+        let globs = crate::types::FilterGlobs::of(filter);
         self.read(Kind::Findings);
         let matching = self
             .findings
             .iter()
-            .filter(|f| filter.accepts_finding(f))
+            .filter(|f| filter.accepts_finding_with(&globs, f))
             .cloned();
         page(matching, start, limit)
     }
 
-    fn vulnerabilities(&self, filter: Filter, start: u64, limit: u32) -> Vec<Vulnerability> {
+    fn vulnerabilities(&self, filter: &Filter, start: u64, limit: u32) -> Vec<Vulnerability> {
+        let globs = crate::types::FilterGlobs::of(filter);
         self.read(Kind::Vulnerabilities);
         let matching = self
             .vulnerabilities
             .iter()
-            .filter(|v| filter.accepts_vulnerability(v))
+            .filter(|v| filter.accepts_vulnerability_with(&globs, v))
             .cloned();
         page(matching, start, limit)
     }
@@ -417,6 +420,30 @@ mod tests {
             3
         );
         assert!(crate::Levels::of(["fatal"]).is_err());
+        let mut findings = findings.to_vec();
+        findings[0].tool = "CodeQL".into();
+        findings[1].location = Some(crate::Location::file("src/gen/a.py"));
+        findings[2].location = Some(crate::Location::file("tests/a.py"));
+        let only = |filter: Filter| {
+            findings
+                .iter()
+                .filter(|f| filter.accepts_finding(f))
+                .map(|f| f.rule_id.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(only(Filter::default().tools(["codeql"])), ["r"]);
+        assert_eq!(only(Filter::default().exclude_tools(["CODE*"])).len(), 4);
+        // Findings without a location are kept by `paths`.
+        assert_eq!(
+            only(
+                Filter::default()
+                    .paths(["src/**"])
+                    .exclude_paths(["src/gen/**"])
+            )
+            .len(),
+            3
+        );
+        assert_eq!(only(Filter::default().rules(["x*"])).len(), 0);
         let kinds = crate::AdvisoryKinds::of([crate::AdvisoryKind::Yanked]);
         assert!(kinds.contains(crate::AdvisoryKind::Yanked));
         assert!(!kinds.contains(crate::AdvisoryKind::Vulnerability));
@@ -442,8 +469,8 @@ mod tests {
         });
         let high = Filter::default().min_severity(Severity::High);
         // 1250 high, of which every 10th (i % 10 == 0, all even) is suppressed.
-        assert_eq!(evidence.findings(high).count(), 1000);
-        assert_eq!(evidence.count(Kind::Findings, high), 1000);
+        assert_eq!(evidence.findings(high.clone()).count(), 1000);
+        assert_eq!(evidence.count(Kind::Findings, high.clone()), 1000);
         assert_eq!(
             evidence.findings(high.include_suppressed(true)).count(),
             1250

@@ -47,18 +47,18 @@ impl Backend for HostBackend {
         import::notices().into_iter().map(notice).collect()
     }
 
-    fn count(&self, kind: Kind, filter: Filter) -> u64 {
+    fn count(&self, kind: Kind, filter: &Filter) -> u64 {
         import::count(to_kind(kind), &to_filter(filter))
     }
 
-    fn findings(&self, filter: Filter, start: u64, limit: u32) -> Vec<Finding> {
+    fn findings(&self, filter: &Filter, start: u64, limit: u32) -> Vec<Finding> {
         import::findings(&to_filter(filter), start, limit)
             .into_iter()
             .map(finding)
             .collect()
     }
 
-    fn vulnerabilities(&self, filter: Filter, start: u64, limit: u32) -> Vec<Vulnerability> {
+    fn vulnerabilities(&self, filter: &Filter, start: u64, limit: u32) -> Vec<Vulnerability> {
         import::vulnerabilities(&to_filter(filter), start, limit)
             .into_iter()
             .map(vulnerability)
@@ -310,8 +310,14 @@ fn to_kind(kind: Kind) -> wit::EvidenceKind {
     }
 }
 
-fn to_filter(filter: Filter) -> wit::Filter {
+fn to_filter(filter: &Filter) -> wit::Filter {
     wit::Filter {
+        tools: filter.tools.clone(),
+        exclude_tools: filter.exclude_tools.clone(),
+        rules: filter.rules.clone(),
+        exclude_rules: filter.exclude_rules.clone(),
+        paths: filter.paths.clone(),
+        exclude_paths: filter.exclude_paths.clone(),
         min_severity: filter.min_severity.map(to_severity),
         max_severity: filter.max_severity.map(to_severity),
         include_suppressed: filter.include_suppressed,
@@ -442,6 +448,7 @@ fn file_coverage(c: wit::FileCoverage) -> FileCoverage {
         branches_total: c.branches_total,
         branches_covered: c.branches_covered,
         uncovered_lines: c.uncovered_lines,
+        covered_lines: c.covered_lines,
     }
 }
 

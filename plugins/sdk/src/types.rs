@@ -378,6 +378,8 @@ pub struct FileCoverage {
     pub branches_covered: u64,
     /// Lines never hit, ascending.
     pub uncovered_lines: Vec<u32>,
+    /// Lines hit at least once, ascending (empty when the format gives only counts).
+    pub covered_lines: Vec<u32>,
 }
 
 /// Coverage summed over every file.
@@ -579,7 +581,7 @@ pub struct Notice {
 /// must hold.
 ///
 /// The default selects every record except findings the tool suppressed.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Filter {
     /// Only records at or above this severity (kinds with a severity).
     pub min_severity: Option<Severity>,
@@ -594,6 +596,73 @@ pub struct Filter {
     pub levels: Levels,
     /// Only vulnerabilities of these advisory kinds; `None` means all.
     pub advisory_kinds: Option<AdvisoryKinds>,
+    /// Only records whose tool matches one of these globs (case-insensitive).
+    pub tools: Vec<String>,
+    /// Records whose tool matches one of these globs are left out.
+    pub exclude_tools: Vec<String>,
+    /// Only findings whose rule id matches one of these globs.
+    pub rules: Vec<String>,
+    /// Findings whose rule id matches one of these globs are left out.
+    pub exclude_rules: Vec<String>,
+    /// Only findings whose path matches one of these globs (findings without
+    /// a location are kept).
+    pub paths: Vec<String>,
+    /// Findings whose path matches one of these globs are left out.
+    pub exclude_paths: Vec<String>,
+}
+
+fn strings<S: Into<String>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
+    items.into_iter().map(Into::into).collect()
+}
+
+/// A [`Filter`]'s globs, compiled once for a walk over in-memory evidence.
+pub(crate) struct FilterGlobs {
+    tools: crate::PathMatcher,
+    exclude_tools: crate::PathMatcher,
+    rules: crate::PathMatcher,
+    exclude_rules: crate::PathMatcher,
+    paths: crate::PathMatcher,
+    exclude_paths: crate::PathMatcher,
+}
+
+impl FilterGlobs {
+    /// Compiles the filter's globs; an invalid one panics, as the host ends
+    /// the evaluation on it.
+    pub(crate) fn of(filter: &Filter) -> FilterGlobs {
+        let lower = |patterns: &[String]| -> Vec<String> {
+            patterns.iter().map(|p| p.to_lowercase()).collect()
+        };
+        let compile = |patterns: &[String]| {
+            crate::PathMatcher::new(patterns)
+                .unwrap_or_else(|error| panic!("the host would end the evaluation: {error}"))
+        };
+        FilterGlobs {
+            tools: compile(&lower(&filter.tools)),
+            exclude_tools: compile(&lower(&filter.exclude_tools)),
+            rules: compile(&filter.rules),
+            exclude_rules: compile(&filter.exclude_rules),
+            paths: compile(&filter.paths),
+            exclude_paths: compile(&filter.exclude_paths),
+        }
+    }
+
+    fn admits_tool(&self, tool: &str) -> bool {
+        let tool = tool.to_lowercase();
+        (self.tools.is_empty() || self.tools.is_match(&tool)) && !self.exclude_tools.is_match(&tool)
+    }
+
+    pub(crate) fn admits_finding(&self, finding: &Finding) -> bool {
+        let path = finding.location.as_ref().map(|l| l.path.as_str());
+        self.admits_tool(&finding.tool)
+            && (self.rules.is_empty() || self.rules.is_match(&finding.rule_id))
+            && !self.exclude_rules.is_match(&finding.rule_id)
+            && path.is_none_or(|path| self.paths.is_empty() || self.paths.is_match(path))
+            && !path.is_some_and(|path| self.exclude_paths.is_match(path))
+    }
+
+    pub(crate) fn admits_vulnerability(&self, vulnerability: &Vulnerability) -> bool {
+        self.admits_tool(&vulnerability.tool)
+    }
 }
 
 /// A set of SARIF levels (`error`, `warning`, `note`, `none`).
@@ -715,6 +784,42 @@ impl Filter {
         self
     }
 
+    /// Keeps only records whose tool matches one of these globs.
+    pub fn tools<S: Into<String>>(mut self, globs: impl IntoIterator<Item = S>) -> Self {
+        self.tools = strings(globs);
+        self
+    }
+
+    /// Leaves out records whose tool matches one of these globs.
+    pub fn exclude_tools<S: Into<String>>(mut self, globs: impl IntoIterator<Item = S>) -> Self {
+        self.exclude_tools = strings(globs);
+        self
+    }
+
+    /// Keeps only findings whose rule id matches one of these globs.
+    pub fn rules<S: Into<String>>(mut self, globs: impl IntoIterator<Item = S>) -> Self {
+        self.rules = strings(globs);
+        self
+    }
+
+    /// Leaves out findings whose rule id matches one of these globs.
+    pub fn exclude_rules<S: Into<String>>(mut self, globs: impl IntoIterator<Item = S>) -> Self {
+        self.exclude_rules = strings(globs);
+        self
+    }
+
+    /// Keeps only findings whose path matches one of these globs.
+    pub fn paths<S: Into<String>>(mut self, globs: impl IntoIterator<Item = S>) -> Self {
+        self.paths = strings(globs);
+        self
+    }
+
+    /// Leaves out findings whose path matches one of these globs.
+    pub fn exclude_paths<S: Into<String>>(mut self, globs: impl IntoIterator<Item = S>) -> Self {
+        self.exclude_paths = strings(globs);
+        self
+    }
+
     /// Whether a record of this severity and suppression passes the severity
     /// and suppression conditions.
     pub fn accepts(&self, severity: Severity, suppressed: bool) -> bool {
@@ -725,7 +830,12 @@ impl Filter {
 
     /// Whether a finding passes, as the host decides.
     pub fn accepts_finding(&self, finding: &Finding) -> bool {
-        self.accepts(finding.severity, finding.suppressed)
+        self.accepts_finding_with(&FilterGlobs::of(self), finding)
+    }
+
+    pub(crate) fn accepts_finding_with(&self, globs: &FilterGlobs, finding: &Finding) -> bool {
+        globs.admits_finding(finding)
+            && self.accepts(finding.severity, finding.suppressed)
             && self
                 .min_score
                 .is_none_or(|min| finding.score.is_some_and(|score| score >= min))
@@ -734,7 +844,16 @@ impl Filter {
 
     /// Whether a vulnerability passes, as the host decides.
     pub fn accepts_vulnerability(&self, vulnerability: &Vulnerability) -> bool {
-        self.accepts(vulnerability.severity, false)
+        self.accepts_vulnerability_with(&FilterGlobs::of(self), vulnerability)
+    }
+
+    pub(crate) fn accepts_vulnerability_with(
+        &self,
+        globs: &FilterGlobs,
+        vulnerability: &Vulnerability,
+    ) -> bool {
+        globs.admits_vulnerability(vulnerability)
+            && self.accepts(vulnerability.severity, false)
             && self
                 .advisory_kinds
                 .is_none_or(|kinds| kinds.contains(vulnerability.kind))

@@ -33,6 +33,7 @@ const TEMPLATE: &[Embedded] = embed![
 /// The SDK and the contract, copied unchanged.
 const SDK: &[Embedded] = embed![
     "verdict-policy-sdk/Cargo.toml" <= "plugins/sdk/Cargo.toml",
+    "verdict-policy-sdk/build.rs" <= "plugins/sdk/build.rs",
     "verdict-policy-sdk/src/lib.rs" <= "plugins/sdk/src/lib.rs",
     "verdict-policy-sdk/src/evidence.rs" <= "plugins/sdk/src/evidence.rs",
     "verdict-policy-sdk/src/glob.rs" <= "plugins/sdk/src/glob.rs",

@@ -114,6 +114,9 @@ fn file_coverage(path: String, file: File) -> Result<FileCoverage, FormatError> 
     missing.sort_unstable();
     missing.dedup();
     let missing_count = missing.len() as u64;
+    let mut executed = file.executed_lines;
+    executed.sort_unstable();
+    executed.dedup();
     let (lines_total, lines_covered, branches_total, branches_covered) = match file.summary {
         Some(summary) => {
             if summary.covered_lines > summary.num_statements
@@ -139,9 +142,6 @@ fn file_coverage(path: String, file: File) -> Result<FileCoverage, FormatError> 
             )
         }
         None => {
-            let mut executed = file.executed_lines;
-            executed.sort_unstable();
-            executed.dedup();
             let executed_count = executed.len() as u64;
             (executed_count + missing_count, executed_count, 0, 0)
         }
@@ -154,5 +154,6 @@ fn file_coverage(path: String, file: File) -> Result<FileCoverage, FormatError> 
         branches_total,
         branches_covered,
         uncovered_lines: missing,
+        covered_lines: executed,
     })
 }

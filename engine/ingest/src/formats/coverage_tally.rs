@@ -84,6 +84,12 @@ impl LineTally {
                 .filter(|&(_, &hit)| !hit)
                 .map(|(&line, _)| line)
                 .collect();
+            let covered_lines: Vec<u32> = file
+                .lines
+                .iter()
+                .filter(|&(_, &hit)| hit)
+                .map(|(&line, _)| line)
+                .collect();
             output.evidence.coverage.push(FileCoverage {
                 source: 0,
                 path: file.path,
@@ -94,6 +100,7 @@ impl LineTally {
                 branches_covered: saturating_sum(file.branches.values().map(|b| b.1))
                     .saturating_add(file.summary.branches_covered),
                 uncovered_lines,
+                covered_lines,
             });
         }
     }

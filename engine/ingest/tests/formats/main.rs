@@ -30,6 +30,7 @@ mod mypy;
 mod npm_audit;
 mod osv_scanner;
 mod pip_audit;
+mod pull_request;
 mod pylint;
 mod ruff;
 mod safety;

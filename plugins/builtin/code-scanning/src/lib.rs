@@ -161,9 +161,18 @@ impl Policy for CodeScanning {
             .min()
             .unwrap_or(config.fail_on);
         // (`unknown` orders above `critical`: unknowns always pass the filter.)
+        // Tools, rules and paths are selected host-side too, with the same
+        // globs, so at a million findings only the selected ones cross into
+        // the sandbox; `Selection` still decides (levels, scores, baseline).
         let filter = Filter::default()
             .min_severity(lowest)
-            .include_suppressed(config.include_suppressed);
+            .include_suppressed(config.include_suppressed)
+            .tools(config.tools.iter().cloned())
+            .exclude_tools(config.exclude_tools.iter().cloned())
+            .rules(config.rules.iter().cloned())
+            .exclude_rules(config.exclude_rules.iter().cloned())
+            .paths(config.paths.iter().cloned())
+            .exclude_paths(config.exclude.iter().cloned());
         let mut violations = Vec::new();
         let mut counted = [0u64; Severity::ALL.len()];
         for finding in evidence.findings(filter) {

@@ -228,7 +228,7 @@ impl Policy for Hipaa {
         let uses_secrets = rows.iter().any(|row| row.mapping.secrets);
         let uses_tests = rows.iter().any(|row| !row.suites.is_empty());
         if uses_findings {
-            for finding in evidence.findings(filter) {
+            for finding in evidence.findings(filter.clone()) {
                 for row in &mut rows {
                     row.finding(&finding, &sources);
                 }
