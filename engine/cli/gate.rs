@@ -242,8 +242,10 @@ fn producers(kind: Kind) -> String {
     if matches!(kind, Kind::Findings | Kind::Secrets | Kind::Vulnerabilities) {
         names.push("SARIF or Trivy reports of such a scan");
     }
-    if kind == Kind::Commits {
-        return "pass `--repo DIR` with `--base` and `--head`".to_owned();
+    match kind {
+        Kind::Commits | Kind::Tags => return "pass `--repo DIR`".to_owned(),
+        Kind::Changes => return "pass `--repo DIR` with `--base REV`".to_owned(),
+        _ => {}
     }
     format!("give a report of: {}", names.join(", "))
 }

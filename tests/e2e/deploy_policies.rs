@@ -180,7 +180,7 @@ fn promotion_without_a_version_or_a_repository_is_an_error() {
         .arg(&config));
     assert_eq!(out.code, 2, "{out:?}");
     let all = format!("{}{}", out.stdout, out.stderr);
-    assert!(all.contains("tags"), "{out:?}");
+    assert!(all.contains("no input speaks for tags"), "{out:?}");
     // An environment no rule names passes, with a note.
     let out = promote(&repo, &config, &["--env", "dev", "--format", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
@@ -215,11 +215,18 @@ config = { timezone = "America/New_York", allow = [
             .arg(&config)
             .args(args))
     };
-    let out = check(&["--env", "production", "--actor", "someone"]);
+    let out = check(&[
+        "--env",
+        "production",
+        "--actor",
+        "someone",
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(
         out.stdout.contains(
-            "the next allowed window opens Mon 2026-03-09 09:00 EDT (in 2 days 22 hours)"
+            "no deploy to `production` until Mon 2026-03-09 09:00 EDT (in 2 days 22 hours)"
         ),
         "{out:?}"
     );

@@ -73,12 +73,17 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
         // Signatures are verified here, over the exact signed payload, so
         // that no policy has to trust a signature block it cannot check.
         let keys = verdict_git::Keys::load(
-            args.allowed_signers.as_deref().or(config.allowed_signers.as_deref()),
+            args.allowed_signers
+                .as_deref()
+                .or(config.allowed_signers.as_deref()),
             args.keyring.as_deref().or(config.keyring.as_deref()),
         )?;
         verdict_git::verify(repo, &mut evidence.commits, &keys).map_err(git_error)?;
         evidence.tags = verdict_git::tags(repo).map_err(git_error)?;
-        let mut kinds = vec![verdict_evidence::Kind::Commits, verdict_evidence::Kind::Tags];
+        let mut kinds = vec![
+            verdict_evidence::Kind::Commits,
+            verdict_evidence::Kind::Tags,
+        ];
         // A change needs a base: without one the repository does not speak for
         // changes, so a policy that requires them errors instead of passing.
         if let Some(base) = &args.base {
@@ -96,8 +101,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
             format: "git".to_owned(),
             sha256: head,
             tool: None,
-            records: (evidence.commits.len() + evidence.changes.len() + evidence.tags.len())
-                as u64,
+            records: (evidence.commits.len() + evidence.changes.len() + evidence.tags.len()) as u64,
             kinds,
         });
     }

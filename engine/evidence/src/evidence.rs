@@ -143,7 +143,8 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    /// Number of records of all kinds (sources and notices not counted).
+    /// Number of records read from input files (sources, notices and what
+    /// `--repo` adds are not counted).
     pub fn record_count(&self) -> u64 {
         (self.findings.len()
             + self.vulnerabilities.len()
@@ -151,7 +152,8 @@ impl Evidence {
             + self.coverage.len()
             + self.components.len()
             + self.tests.len()
-            + self.documents.len()) as u64
+            + self.documents.len()
+            + self.pull_requests.len()) as u64
     }
 
     /// Coverage totals over every file.

@@ -3,11 +3,19 @@
 //! lines, `git rev-parse TAG^{commit}` and `git for-each-ref` for tags. Nothing expected here
 //! comes from the crate.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests fail loudly on any unexpected error"
+)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use verdict_evidence::{ChangeStatus, ChangedFile, LineRange};
+
+/// Per changed file (head-side path): git's status letter, the old path, the `+` ranges.
+type Summary = BTreeMap<String, (char, Option<String>, Vec<(u32, u32)>)>;
 use verdict_git::{GitError, changes, tags};
 
 /// A repository in a temporary directory, driven by `git` with no user configuration.
@@ -83,11 +91,7 @@ fn numbered(prefix: &str, count: u32) -> String {
 
 /// What git says a change is: per file (head-side path) its status letter, old path and the
 /// `+` ranges of `--unified=0` hunks; binary files have no hunks.
-fn oracle(
-    repo: &Repo,
-    base: &str,
-    head: &str,
-) -> BTreeMap<String, (char, Option<String>, Vec<(u32, u32)>)> {
+fn oracle(repo: &Repo, base: &str, head: &str) -> Summary {
     let merge_base = repo.git(&["merge-base", base, head]);
     let mut files = BTreeMap::new();
     for line in repo
@@ -148,7 +152,7 @@ fn oracle(
 }
 
 /// Our result in the oracle's shape.
-fn ours(files: &[ChangedFile]) -> BTreeMap<String, (char, Option<String>, Vec<(u32, u32)>)> {
+fn ours(files: &[ChangedFile]) -> Summary {
     files
         .iter()
         .map(|file| {

@@ -1,6 +1,11 @@
 //! Signature verification on a real repository signed with `ssh-keygen` and `gpg`, with git's
 //! own `git verify-commit` (given the same allowed signers and keyring) as the oracle.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests fail loudly on any unexpected error"
+)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -491,10 +491,19 @@ mod tests {
             update(&mut filter);
             filter
         };
-        assert_eq!(count(with(&|f| f.tools = vec!["codeql".into()])).unwrap(), 1);
-        assert_eq!(count(with(&|f| f.exclude_tools = vec!["CODE*".into()])).unwrap(), 3);
+        assert_eq!(
+            count(with(&|f| f.tools = vec!["codeql".into()])).unwrap(),
+            1
+        );
+        assert_eq!(
+            count(with(&|f| f.exclude_tools = vec!["CODE*".into()])).unwrap(),
+            3
+        );
         assert_eq!(count(with(&|f| f.rules = vec!["r*".into()])).unwrap(), 2);
-        assert_eq!(count(with(&|f| f.exclude_rules = vec!["py/*".into()])).unwrap(), 3);
+        assert_eq!(
+            count(with(&|f| f.exclude_rules = vec!["py/*".into()])).unwrap(),
+            3
+        );
         // A finding without a location is kept by `paths`; backslashes and a
         // leading `./` are read as the SDK reads them.
         let src = with(&|f| {

@@ -406,11 +406,16 @@ fn coverage_builtin_reports_coverage_below_the_minimum() {
     let builtin = verdict_builtins::find("coverage").unwrap();
     let policy = host().load_pinned(builtin.wasm, builtin.sha256).unwrap();
     assert_eq!(policy.descriptor.name, "coverage");
-    assert_eq!(policy.descriptor.consumes, [Kind::Coverage]);
-    assert_eq!(
-        policy.descriptor.config_schema["required"],
-        serde_json::json!(["min-lines"])
-    );
+    assert_eq!(policy.descriptor.consumes, [Kind::Coverage, Kind::Changes]);
+    assert_eq!(policy.descriptor.requires, [Kind::Coverage]);
+    // Every measure is optional (at least one is required, checked at evaluation).
+    assert!(policy.descriptor.config_schema["required"].is_null());
+    for key in ["min-lines", "patch", "baseline", "max-drop"] {
+        assert!(
+            policy.descriptor.config_schema["properties"][key].is_object(),
+            "{key}"
+        );
+    }
     let file = |path: &str, covered, total| FileCoverage {
         path: path.into(),
         lines_covered: covered,

@@ -48,7 +48,7 @@ impl Keys {
     /// of armored OpenPGP public keys. Errors name the file and, where there is one, the line.
     pub fn load(allowed_signers: Option<&Path>, keyring: Option<&Path>) -> Result<Keys, KeysError> {
         let read = |path: &Path| {
-            std::fs::read_to_string(path).map_err(|cause| KeysError::Read {
+            read_text(path).map_err(|cause| KeysError::Read {
                 path: path.to_owned(),
                 cause: cause.to_string(),
             })
@@ -80,6 +80,15 @@ impl Keys {
     pub fn is_empty(&self) -> bool {
         self.ssh.is_none() && self.openpgp.is_none()
     }
+}
+
+/// Reads a key file; the error names the file itself (fs-err would name it twice).
+#[expect(
+    clippy::disallowed_methods,
+    reason = "KeysError::Read names the path; fs-err's message would repeat it"
+)]
+fn read_text(path: &Path) -> std::io::Result<String> {
+    std::fs::read_to_string(path)
 }
 
 /// Why the keys could not be loaded.

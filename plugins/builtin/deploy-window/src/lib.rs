@@ -372,7 +372,7 @@ impl Policy for DeployWindow {
                 Block::Outside => (
                     "outside-window",
                     format!(
-                        "it is outside the allowed windows ({})",
+                        "outside the allowed windows ({})",
                         rules
                             .allow
                             .iter()
@@ -384,13 +384,13 @@ impl Policy for DeployWindow {
                 ),
                 Block::Denied(window) => (
                     "denied",
-                    format!("it falls in a denied window ({})", window.describe()),
+                    format!("in a denied window ({})", window.describe()),
                     format!("denied:{}", window.describe()),
                 ),
                 Block::Frozen(period) => (
                     "freeze",
                     format!(
-                        "it falls in a freeze ({}, {} to {})",
+                        "in a freeze ({}, {} to {})",
                         period.freeze.reason,
                         calendar::show(zone, period.from),
                         calendar::show(zone, period.to)
@@ -405,25 +405,24 @@ impl Policy for DeployWindow {
         if let Some(who) = emergency(&config.emergency, context, evidence) {
             let why: Vec<&str> = reasons.iter().map(|(_, why, _)| why.as_str()).collect();
             outcome.notes.push(format!(
-                "emergency deploy{target} at {at} allowed by {who}, although {}",
-                why.join("; ")
+                "emergency deploy{target} at {at} allowed by {who}, although it is {}",
+                why.join(" and ")
             ));
             return Ok(outcome);
         }
         let next = match rules.next_opening(now) {
             Some(next) => format!(
-                "the next allowed window opens {} (in {})",
+                "until {} (in {})",
                 calendar::show(zone, next),
                 calendar::wait(now, next)
             ),
-            None => {
-                format!("no allowed window opens in the {HORIZON_DAYS} days after the last freeze")
-            }
+            None => format!("in the {HORIZON_DAYS} days after the last freeze"),
         };
         outcome.violations = reasons
             .into_iter()
             .map(|(rule, why, subject)| {
-                Violation::new(rule, format!("no deploy{target} at {at}: {why}; {next}"))
+                // What to do (when to come back) first: consoles cut long messages.
+                Violation::new(rule, format!("no deploy{target} {next}: {at} is {why}"))
                     .severity(Severity::High)
                     .subject(format!("{subject}@{}", environment.unwrap_or("")))
                     .build()

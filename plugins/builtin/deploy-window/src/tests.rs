@@ -74,14 +74,13 @@ fn friday_is_denied_and_the_next_window_opens_after_the_dst_change() {
     assert_eq!(rules(&outcome), ["outside-window", "denied"]);
     assert_eq!(
         outcome.violations[1].message,
-        "no deploy to `production` at Fri 2026-03-27 11:00 CET: it falls in a denied window \
-         (fri all day: never deploy on Fridays); the next allowed window opens \
-         Mon 2026-03-30 09:00 CEST (in 2 days 21 hours)"
+        "no deploy to `production` until Mon 2026-03-30 09:00 CEST (in 2 days 21 hours): \
+         Fri 2026-03-27 11:00 CET is in a denied window (fri all day: never deploy on Fridays)"
     );
     assert!(
         outcome.violations[0]
             .message
-            .contains("outside the allowed windows (mon-thu 09:00-17:00)")
+            .contains("11:00 CET is outside the allowed windows (mon-thu 09:00-17:00)")
     );
 }
 
@@ -92,9 +91,9 @@ fn the_next_window_in_new_york_skips_the_weekend_and_the_lost_hour() {
     let outcome = run(config, &at("2026-03-07T15:00:00Z", None));
     assert_eq!(rules(&outcome), ["outside-window"]);
     assert!(
-        outcome.violations[0].message.ends_with(
-            "the next allowed window opens Mon 2026-03-09 09:00 EDT (in 1 day 22 hours)"
-        ),
+        outcome.violations[0]
+            .message
+            .starts_with("no deploy until Mon 2026-03-09 09:00 EDT (in 1 day 22 hours): "),
         "{}",
         outcome.violations[0].message
     );
@@ -109,7 +108,7 @@ fn a_window_that_starts_in_the_spring_forward_gap_opens_when_the_gap_ends() {
     assert!(
         outcome.violations[0]
             .message
-            .ends_with("opens Sun 2026-03-29 03:00 CEST (in 30 minutes)"),
+            .contains("until Sun 2026-03-29 03:00 CEST (in 30 minutes):"),
         "{}",
         outcome.violations[0].message
     );
@@ -128,7 +127,7 @@ fn a_denied_hour_that_happens_twice_in_the_autumn_is_denied_both_times() {
         assert!(
             outcome.violations[0]
                 .message
-                .contains("opens Sun 2026-10-25 03:00 CET"),
+                .contains("until Sun 2026-10-25 03:00 CET"),
             "{}",
             outcome.violations[0].message
         );
@@ -147,9 +146,9 @@ fn a_freeze_blocks_through_its_last_day_and_names_its_reason() {
     assert_eq!(rules(&outcome), ["freeze"]);
     assert_eq!(
         outcome.violations[0].message,
-        "no deploy to `production` at Wed 2026-12-23 11:00 CET: it falls in a freeze (year-end freeze, \
-         Sun 2026-12-20 00:00 CET to Tue 2027-01-05 00:00 CET); the next allowed window opens \
-         Tue 2027-01-05 09:00 CET (in 12 days 22 hours)"
+        "no deploy to `production` until Tue 2027-01-05 09:00 CET (in 12 days 22 hours): \
+         Wed 2026-12-23 11:00 CET is in a freeze (year-end freeze, Sun 2026-12-20 00:00 CET to \
+         Tue 2027-01-05 00:00 CET)"
     );
     // Monday 2027-01-04 is still frozen; Tuesday is not.
     assert_eq!(
@@ -199,7 +198,7 @@ fn an_emergency_label_or_actor_passes_with_a_note() {
         [
             "emergency deploy to `production` at Fri 2026-03-27 11:00 CET allowed by label \
           `critical-security-fix` on pull request #42, although it is outside the allowed windows \
-          (mon-thu 09:00-17:00); it falls in a denied window (fri all day: never deploy on Fridays)"
+          (mon-thu 09:00-17:00) and in a denied window (fri all day: never deploy on Fridays)"
         ]
     );
     let mut other = evidence();
@@ -223,11 +222,9 @@ fn an_emergency_label_or_actor_passes_with_a_note() {
 fn a_deploy_that_can_never_happen_says_so() {
     let config = r#"{"timezone": "UTC", "deny": [{"reason": "frozen for good"}]}"#;
     let outcome = run(config, &at("2026-03-27T10:00:00Z", None));
-    assert!(
-        outcome.violations[0]
-            .message
-            .ends_with("no allowed window opens in the 400 days after the last freeze")
-    );
+    assert!(outcome.violations[0].message.starts_with(
+        "no deploy in the 400 days after the last freeze: Fri 2026-03-27 10:00 UTC is in"
+    ));
 }
 
 #[test]
@@ -238,7 +235,7 @@ fn windows_past_midnight_open_at_their_start() {
     assert!(
         outcome.violations[0]
             .message
-            .ends_with("opens Sat 2026-04-04 22:00 UTC (in 6 days 20 hours)"),
+            .contains("until Sat 2026-04-04 22:00 UTC (in 6 days 20 hours):"),
         "{}",
         outcome.violations[0].message
     );
