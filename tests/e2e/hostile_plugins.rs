@@ -55,13 +55,21 @@ impl Cache {
 
     /// The cache file of the plugin with this sha256.
     fn entry(&self, sha256: &str) -> PathBuf {
+        self.entries(sha256)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no cache entry for {sha256}"))
+    }
+
+    /// Every cache file of the plugin with this sha256 (one per key).
+    fn entries(&self, sha256: &str) -> Vec<PathBuf> {
         let name = format!("{sha256}.cwasm");
         walkdir::WalkDir::new(self.root())
             .into_iter()
             .map(Result::unwrap)
-            .find(|entry| entry.file_name().to_string_lossy() == name)
-            .unwrap_or_else(|| panic!("no cache entry {name}"))
-            .into_path()
+            .filter(|entry| entry.file_name().to_string_lossy() == name)
+            .map(walkdir::DirEntry::into_path)
+            .collect()
     }
 }
 
@@ -179,9 +187,12 @@ fn without_its_key_the_cache_is_recompiled_not_trusted() {
         "{out:?}"
     );
     assert!(cache.key_file().exists(), "a new key was made");
-    // Entries made under the lost key stay where they were, unused.
+    // Entries made under the lost key stay where they were, unused; the new
+    // key's entry is written beside them, under its own key id.
     assert!(old_entry.exists());
-    assert_ne!(cache.entry(&secrets_sha256()), old_entry);
+    let entries = cache.entries(&secrets_sha256());
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert!(entries.contains(&old_entry), "{entries:?}");
 }
 
 #[test]
