@@ -17,6 +17,7 @@ mod hostile_output;
 mod hostile_plugins;
 mod ingest;
 mod plugin;
+mod reviews;
 mod seed_deploy_gates;
 mod seed_gates;
 mod signed_commits;
