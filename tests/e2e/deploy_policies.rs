@@ -28,19 +28,7 @@ fn gate(policy: &str) -> (tempfile::TempDir, PathBuf) {
 /// Runs `git` in `repo` with a fixed identity and no user configuration;
 /// returns its trimmed output.
 fn git(repo: &Path, args: &[&str]) -> String {
-    let output = std::process::Command::new("git")
-        .args(args)
-        .current_dir(repo)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "A")
-        .env("GIT_AUTHOR_EMAIL", "a@example.com")
-        .env("GIT_COMMITTER_NAME", "A")
-        .env("GIT_COMMITTER_EMAIL", "a@example.com")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}: {output:?}");
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    crate::support::git_as(repo, "A", "a@example.com", args)
 }
 
 /// A repository whose first commit is tagged `build-1.2.3` (lightweight)

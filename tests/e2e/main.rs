@@ -10,6 +10,7 @@ mod check;
 mod deploy_policies;
 mod fail_closed;
 mod git_policies;
+mod hipaa_gate;
 mod hostile;
 mod hostile_inputs;
 mod hostile_kinds;

@@ -6,18 +6,7 @@ use crate::support::{root, run, verdict, write};
 use std::path::Path;
 
 fn git(repo: &Path, args: &[&str]) {
-    let output = std::process::Command::new("git")
-        .args(args)
-        .current_dir(repo)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Alice")
-        .env("GIT_AUTHOR_EMAIL", "alice@example.com")
-        .env("GIT_COMMITTER_NAME", "Alice")
-        .env("GIT_COMMITTER_EMAIL", "alice@example.com")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}: {output:?}");
+    crate::support::git_as(repo, "Alice", "alice@example.com", args);
 }
 
 /// A repository whose CODEOWNERS gives `src/` to carol and `docs/` to the

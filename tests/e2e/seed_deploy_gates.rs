@@ -20,19 +20,7 @@ use std::path::{Path, PathBuf};
 /// Runs `git` in `repo` as committer and author `email`, with no user
 /// configuration; returns its trimmed output.
 fn git(repo: &Path, email: &str, args: &[&str]) -> String {
-    let output = std::process::Command::new("git")
-        .args(args)
-        .current_dir(repo)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "A")
-        .env("GIT_AUTHOR_EMAIL", email)
-        .env("GIT_COMMITTER_NAME", "A")
-        .env("GIT_COMMITTER_EMAIL", email)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}: {output:?}");
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    crate::support::git_as(repo, "A", email, args)
 }
 
 /// A fresh repository with one unsigned commit; returns its directory, the

@@ -101,3 +101,25 @@ pub fn sha256_of(path: &Path) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// Runs `git` in `repo` as `name <email>` (author and committer), isolated
+/// from the user's and the system's configuration; its trimmed stdout.
+/// Tests build real repositories with it; verdict itself never runs `git`.
+pub fn git_as(repo: &Path, name: &str, email: &str, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(repo)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", name)
+        .env("GIT_AUTHOR_EMAIL", email)
+        .env("GIT_COMMITTER_NAME", name)
+        .env("GIT_COMMITTER_EMAIL", email)
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?}: {output:?}");
+    String::from_utf8(output.stdout)
+        .expect("utf-8 git output")
+        .trim()
+        .to_owned()
+}
