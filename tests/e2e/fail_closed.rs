@@ -3,7 +3,7 @@
 //! Each test is a hostile run of the binary: the decision and exit code must
 //! be the fail-closed ones, and the output must say why.
 
-use crate::support::{Run, corpus, root, run, verdict, write};
+use crate::support::{Run, corpus, policy, root, run, verdict, write};
 use std::path::Path;
 use std::process::Command;
 
@@ -50,15 +50,6 @@ impl Gate {
 
 fn example(name: &str) -> std::path::PathBuf {
     root().join("fixtures/example").join(name)
-}
-
-fn policy<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    json["policies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|policy| policy["id"] == id)
-        .unwrap_or_else(|| panic!("no policy `{id}` in {json}"))
 }
 
 const SECRETS_GATE: &str = r#"

@@ -17,6 +17,7 @@ mod hostile_kinds;
 mod hostile_output;
 mod hostile_plugins;
 mod ingest;
+mod new_policies_fail_closed;
 mod plugin;
 mod reviews;
 mod seed_deploy_gates;

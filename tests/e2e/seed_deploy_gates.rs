@@ -14,7 +14,7 @@
 //! (2026-08-15 + 30d), `slack.webhook_url` (2026-06-01 + 180d = 2026-11-28)
 //! and `slack.bot_token` (no date).
 
-use crate::support::{Run, root, run, verdict, write};
+use crate::support::{Run, assert_passes, messages, policy, root, run, verdict, write};
 use std::path::{Path, PathBuf};
 
 /// Runs `git` in `repo` as committer and author `email`, with no user
@@ -47,43 +47,6 @@ fn check(gate: &str, now: &str, args: &[&str]) -> (Run, serde_json::Value) {
         .args(args));
     let json = serde_json::from_str(&out.stdout).unwrap_or(serde_json::Value::Null);
     (out, json)
-}
-
-/// The policy of that id in a verdict document.
-fn policy<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    json["policies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|policy| policy["id"] == id)
-        .unwrap_or_else(|| panic!("no policy `{id}` in {json}"))
-}
-
-/// The messages of a policy's violations.
-fn messages(json: &serde_json::Value, id: &str) -> Vec<String> {
-    policy(json, id)["violations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|violation| violation["message"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-/// Exit 0, decision `pass`, exactly these policies, each `pass` with no
-/// violation.
-fn assert_passes(out: &Run, json: &serde_json::Value, ids: &[&str]) {
-    assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(json["decision"], "pass", "{out:?}");
-    let policies = json["policies"].as_array().unwrap();
-    let actual: Vec<&str> = policies.iter().map(|p| p["id"].as_str().unwrap()).collect();
-    assert_eq!(actual, ids, "{out:?}");
-    for policy in policies {
-        assert_eq!(policy["decision"], "pass", "{policy}");
-        assert!(
-            policy["violations"].as_array().unwrap().is_empty(),
-            "{policy}"
-        );
-    }
 }
 
 /// Exit 1, decision `fail`; each listed policy has that decision and that

@@ -17,7 +17,7 @@
 //! `gitleaks-8-simple`, 4 in `gitleaks-8-early-many`), and the coverage.py
 //! reports' `lines-covered`/`lines-valid` (14/39 and 26/39).
 
-use crate::support::{Run, root, run, verdict};
+use crate::support::{Run, assert_passes, messages, policy, root, run, verdict};
 
 const NOW: &str = "2026-11-20T10:00:00Z";
 
@@ -47,42 +47,6 @@ fn check(gate: &str, reports: &[Report]) -> (Run, serde_json::Value) {
     let out = run(&mut command);
     let json = serde_json::from_str(&out.stdout).unwrap_or(serde_json::Value::Null);
     (out, json)
-}
-
-/// The policy of that id in a verdict document.
-fn policy<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    json["policies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|policy| policy["id"] == id)
-        .unwrap_or_else(|| panic!("no policy `{id}` in {json}"))
-}
-
-/// The messages of a policy's violations.
-fn messages(json: &serde_json::Value, id: &str) -> Vec<String> {
-    policy(json, id)["violations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|violation| violation["message"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-/// Every policy of the gate decided `pass`, and the gate exited 0.
-fn assert_passes(out: &Run, json: &serde_json::Value, ids: &[&str]) {
-    assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(json["decision"], "pass", "{out:?}");
-    let policies = json["policies"].as_array().unwrap();
-    let actual: Vec<&str> = policies.iter().map(|p| p["id"].as_str().unwrap()).collect();
-    assert_eq!(actual, ids, "{out:?}");
-    for policy in policies {
-        assert_eq!(policy["decision"], "pass", "{policy}");
-        assert!(
-            policy["violations"].as_array().unwrap().is_empty(),
-            "{policy}"
-        );
-    }
 }
 
 /// The gate failed with exit 1, each listed policy with that many

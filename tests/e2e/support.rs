@@ -123,3 +123,40 @@ pub fn git_as(repo: &Path, name: &str, email: &str, args: &[&str]) -> String {
         .trim()
         .to_owned()
 }
+
+/// The policy of that id in a verdict document.
+pub fn policy<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    json["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|policy| policy["id"] == id)
+        .unwrap_or_else(|| panic!("no policy `{id}` in {json}"))
+}
+
+/// The messages of a policy's violations.
+pub fn messages(json: &serde_json::Value, id: &str) -> Vec<String> {
+    policy(json, id)["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|violation| violation["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Exit 0, decision `pass`, exactly these policies, each `pass` with no
+/// violation.
+pub fn assert_passes(out: &Run, json: &serde_json::Value, ids: &[&str]) {
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(json["decision"], "pass", "{out:?}");
+    let policies = json["policies"].as_array().unwrap();
+    let actual: Vec<&str> = policies.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(actual, ids, "{out:?}");
+    for policy in policies {
+        assert_eq!(policy["decision"], "pass", "{policy}");
+        assert!(
+            policy["violations"].as_array().unwrap().is_empty(),
+            "{policy}"
+        );
+    }
+}
