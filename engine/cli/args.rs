@@ -26,11 +26,28 @@ pub enum Command {
     Formats,
     /// Run the gate: ingest, evaluate every policy, decide, report.
     Check(Box<CheckArgs>),
+    /// Check the gate without running it: every plugin loads and matches
+    /// its pin, every policy's configuration (in scope or not), waivers,
+    /// attestations. Every problem at once. Same as `check --dry-run`.
+    Validate(Box<GateArgs>),
+    /// Record today's violations, so that `check --baseline` fails only on new ones.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// Re-run a stored verdict on the same inputs and confirm its decision.
+    Verify(Box<VerifyArgs>),
     /// Run policy test cases (`*.toml`), like `opa test`.
     Test(TestArgs),
     /// Create and inspect policy plugins.
     #[command(subcommand)]
     Plugin(PluginCommand),
+    /// Render a stored verdict (`--format json`) in other formats.
+    Report(crate::commands::report::ReportArgs),
+    /// Verify and list the audit ledger of verdicts (`check --ledger`).
+    #[command(subcommand)]
+    Ledger(crate::commands::ledger::LedgerCommand),
+    /// Period reports from the audit ledger (`audit report`).
+    #[command(subcommand)]
+    Audit(crate::commands::audit::AuditCommand),
 }
 
 /// `verdict ingest`.
@@ -59,18 +76,17 @@ pub enum IngestOutput {
     Json,
 }
 
-/// `verdict check`.
-#[derive(Debug, Args)]
-pub struct CheckArgs {
+/// What defines a gate run: the gate file, the inputs, the run's context.
+/// Shared by `check`, `validate`, `baseline create` and `verify`.
+#[derive(Debug, Clone, Args)]
+pub struct GateArgs {
     /// The gate configuration.
     #[arg(short, long, default_value = "verdict.toml", value_name = "FILE")]
     pub config: PathBuf,
-    /// More inputs, besides those in the configuration (`FORMAT:PATH` forces a format).
+    /// More inputs, besides those in the configuration: files, directories
+    /// or globs (`reports/*.sarif`); `FORMAT:PATH` forces a format.
     #[arg(short, long = "input", value_name = "PATH")]
     pub inputs: Vec<String>,
-    /// Report format.
-    #[arg(short, long, value_enum, default_value_t = ReportFormat::Console)]
-    pub format: ReportFormat,
     /// Target environment [default: $VERDICT_ENV].
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
@@ -127,13 +143,99 @@ pub struct CheckArgs {
     pub no_timings: bool,
 }
 
-/// `verdict check --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// A short summary for people.
-    Console,
-    /// The verdict document (`verdict/v1`).
-    Json,
+/// `verdict check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The gate.
+    #[command(flatten)]
+    pub gate: GateArgs,
+    /// A report to write: `FORMAT` to stdout, or `FORMAT=FILE` (repeatable).
+    /// Formats: console (default), json, sarif, junit, markdown, github,
+    /// gitlab, html.
+    #[arg(short, long = "format", value_name = "FORMAT[=FILE]", value_parser = parse_report)]
+    pub formats: Vec<ReportTarget>,
+    /// Fail only on violations not in this baseline (`verdict baseline create`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Turn this soft policy's failure into a recorded override (repeatable;
+    /// needs `--reason`). Hard policies cannot be overridden.
+    #[arg(long = "override", value_name = "POLICY", requires = "reason")]
+    pub overrides: Vec<String>,
+    /// Why the overrides are acceptable; recorded with the actor.
+    #[arg(long, value_name = "TEXT", requires = "overrides")]
+    pub reason: Option<String>,
+    /// Append the verdict to this audit ledger (`sqlite:PATH` or
+    /// `postgres://…`) [default: `ledger` in the gate file, or $VERDICT_LEDGER].
+    #[arg(long, value_name = "URL")]
+    pub ledger: Option<String>,
+    /// Only validate, as `verdict validate`.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// One `--format FORMAT[=FILE]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportTarget {
+    /// The format.
+    pub format: verdict_report::OutputFormat,
+    /// Where to write it; stdout when absent.
+    pub path: Option<PathBuf>,
+}
+
+fn parse_report(text: &str) -> Result<ReportTarget, String> {
+    let (format, path) = match text.split_once('=') {
+        Some((format, path)) if !path.is_empty() => (format, Some(PathBuf::from(path))),
+        Some(_) => return Err("expected FORMAT=FILE with a file name after `=`".to_owned()),
+        None => (text, None),
+    };
+    Ok(ReportTarget {
+        format: format.parse()?,
+        path,
+    })
+}
+
+/// `verdict baseline …`.
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Run the gate and record the fingerprints of every violation.
+    Create {
+        /// The gate.
+        #[command(flatten)]
+        gate: Box<GateArgs>,
+        /// The baseline file to write.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+}
+
+/// `verdict verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The stored verdict (`--format json`).
+    #[arg(value_name = "VERDICT.json")]
+    pub verdict: PathBuf,
+    /// The inputs to replay it on (each must match a recorded sha256).
+    #[arg(short, long = "input", value_name = "PATH")]
+    pub inputs: Vec<String>,
+    /// The gate file [default: the recorded path]; must match the recorded sha256.
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The baseline the run used [default: the recorded path].
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// The repository, when the run read one (`--repo`); its head is the
+    /// recorded commit.
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    /// The base revision the run used with `--repo`.
+    #[arg(long, value_name = "REV", requires = "repo")]
+    pub base: Option<String>,
+    /// RustSec advisory database directory, for `Cargo.lock` inputs.
+    #[arg(long, value_name = "DIR")]
+    pub advisory_db: Option<PathBuf>,
+    /// Where compiled plugins are cached.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// `verdict test`.

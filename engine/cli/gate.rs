@@ -3,17 +3,21 @@
 
 use anyhow::{Context as _, bail};
 use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
-use verdict_evidence::policy::{Context, Outcome};
+use verdict_evidence::policy::{Context, Violation};
 use verdict_evidence::{Evidence, Kind, NoticeKind, fingerprint};
-use verdict_gate::document::{self, PolicyReport, Summary, Verdict};
-use verdict_gate::{
-    BranchScope, Decision, IncompleteScans, Missing, NothingInScope, PluginRef, ValidConfig,
-    ValidPolicy, decide, decide_policy,
+use verdict_gate::document::{
+    self, BaselineRecord, GateFile, OverrideRecord, PolicyReport, Summary, Verdict,
 };
-use verdict_host::{Host, HostConfig, Limits, PolicyPre};
+use verdict_gate::{
+    Baseline, BaselineFile, BranchScope, Day, Decision, Diagnostic, Enforcement, Exceptions,
+    IncompleteScans, Missing, NothingInScope, PluginRef, Tally, ValidConfig, ValidPolicy, decide,
+    decide_policy,
+};
+use verdict_host::{Host, HostConfig, Limits, PolicyPre, ViolationSink};
 
 /// Settings of one gate run that are not in `verdict.toml`.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +28,146 @@ pub struct RunOptions {
     pub no_cache: bool,
     /// Record durations (off for byte-for-byte reproducible output).
     pub timings: bool,
+    /// The baseline to compare with (`--baseline`), with its file record.
+    pub baseline: Option<(GateFile, BaselineFile)>,
+    /// Overrides asked for (`--override`), checked by [`overrides`].
+    pub overrides: Vec<Override>,
+    /// Keep every counting fingerprint (`verdict baseline create`).
+    pub record_fingerprints: bool,
+}
+
+/// One `--override`.
+#[derive(Debug, Clone)]
+pub struct Override {
+    /// The policy.
+    pub policy: String,
+    /// Why.
+    pub reason: String,
+    /// Who.
+    pub actor: String,
+}
+
+/// A gate run's verdict, and what `baseline create` records.
+#[derive(Debug)]
+pub struct Ran {
+    /// The verdict document.
+    pub verdict: Verdict,
+    /// Counting fingerprints per policy (only with `record_fingerprints`).
+    pub fingerprints: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// Checks `--override` requests: each names a soft policy of the gate, has
+/// a reason and an actor. Hard policies cannot be overridden, advisory ones
+/// never fail.
+pub fn overrides(
+    policies: &[String],
+    reason: Option<&str>,
+    actor: Option<&str>,
+    config: &ValidConfig,
+) -> anyhow::Result<Vec<Override>> {
+    if policies.is_empty() {
+        return Ok(Vec::new());
+    }
+    let reason = reason.map(str::trim).filter(|reason| !reason.is_empty());
+    let Some(reason) = reason else {
+        bail!("`--override` needs a non-empty `--reason`: an override is recorded with why it was made");
+    };
+    let Some(actor) = actor.filter(|actor| !actor.trim().is_empty()) else {
+        bail!("`--override` needs an actor: pass `--actor NAME` (or run in CI, which names one)");
+    };
+    let mut checked = Vec::new();
+    for id in policies {
+        let Some(policy) = config.policies.iter().find(|policy| &policy.id == id) else {
+            bail!("`--override {id}`: the gate has no policy `{id}`");
+        };
+        match policy.enforcement {
+            Enforcement::Hard => bail!(
+                "`--override {id}`: policy `{id}` is hard, and hard policies cannot be overridden (make it `soft` in the gate file to allow overrides)"
+            ),
+            Enforcement::Advisory => bail!(
+                "`--override {id}`: policy `{id}` is advisory and never fails: there is nothing to override"
+            ),
+            Enforcement::Soft => {}
+        }
+        checked.push(Override {
+            policy: id.clone(),
+            reason: reason.to_owned(),
+            actor: actor.to_owned(),
+        });
+    }
+    Ok(checked)
+}
+
+/// Loads every policy's plugin (all of them, in scope or not, when
+/// `all`), returning those that loaded and one diagnostic per plugin that
+/// did not, so that every problem is reported at once.
+pub fn load_plugins<'a>(
+    host: &Host,
+    config: &ValidConfig,
+    policies: &[&'a ValidPolicy],
+) -> (Vec<(&'a ValidPolicy, PolicyPre)>, Vec<Diagnostic>) {
+    let results: Vec<Result<(&ValidPolicy, PolicyPre), Diagnostic>> = policies
+        .par_iter()
+        .map(|policy| {
+            let bytes = plugin_bytes(&policy.id, &policy.plugin).map_err(|error| {
+                let message = format!("{error:#}");
+                let key = if message.contains("pins") {
+                    "sha256"
+                } else {
+                    "plugin"
+                };
+                Diagnostic::new(message, config.span_of(policy.index, &[key]))
+            })?;
+            let pre = host.load(&bytes).map_err(|error| {
+                Diagnostic::new(
+                    format!(
+                        "policy `{}`: cannot load plugin `{}`: {error}",
+                        policy.id,
+                        policy.plugin.display()
+                    ),
+                    config.span_of(policy.index, &["plugin"]),
+                )
+            })?;
+            Ok((*policy, pre))
+        })
+        .collect();
+    let mut loaded = Vec::new();
+    let mut diagnostics = Vec::new();
+    for result in results {
+        match result {
+            Ok(pair) => loaded.push(pair),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    (loaded, diagnostics)
+}
+
+/// `verdict validate`: every plugin loads and matches its pin, every
+/// policy's configuration (in scope or not) is valid for its plugin.
+pub fn validate(host: &Host, config: &ValidConfig) -> Result<usize, verdict_gate::ConfigError> {
+    let all: Vec<&ValidPolicy> = config.policies.iter().collect();
+    let (loaded, mut diagnostics) = load_plugins(host, config, &all);
+    for (policy, pre) in &loaded {
+        diagnostics.extend(verdict_gate::validate_policy_config(
+            config,
+            policy,
+            &pre.descriptor.config_schema,
+        ));
+    }
+    if diagnostics.is_empty() {
+        Ok(loaded.len())
+    } else {
+        Err(config.error(diagnostics))
+    }
+}
+
+/// A gate tally behind the host's sink.
+struct TallySink(Tally);
+
+impl ViolationSink for TallySink {
+    fn accept(&mut self, batch: Vec<Violation>) {
+        self.0.extend(batch);
+    }
 }
 
 /// The names `builtin:NAME` may use.
@@ -65,8 +209,13 @@ pub fn plugin_bytes(
                 anyhow::anyhow!("policy `{policy_id}`: unknown built-in plugin `{name}`")
             }),
         PluginRef::File { path, sha256 } => {
-            let bytes = fs_err::read(path)
-                .with_context(|| format!("policy `{policy_id}`: cannot read plugin"))?;
+            let bytes = std::fs::read(path).map_err(|error| {
+                anyhow::anyhow!(
+                    "policy `{policy_id}`: cannot read plugin `{}`: {}",
+                    path.display(),
+                    crate::load::io_cause(&error)
+                )
+            })?;
             let actual = fingerprint::sha256_hex(&bytes);
             if &actual != sha256 {
                 bail!(
@@ -92,7 +241,7 @@ pub fn run(
     evidence: &Arc<Evidence>,
     context: Context,
     options: &RunOptions,
-) -> anyhow::Result<Verdict> {
+) -> anyhow::Result<Ran> {
     let scope_branch = match config.branch_scope {
         BranchScope::Target => context
             .target_branch
@@ -109,36 +258,84 @@ pub fn run(
                 .matches(context.environment.as_deref(), scope_branch)
         })
         .collect();
-    let loaded: Vec<(&ValidPolicy, PolicyPre)> = in_scope
-        .par_iter()
-        .map(|policy| {
-            let bytes = plugin_bytes(&policy.id, &policy.plugin)?;
-            let pre = host.load(&bytes).with_context(|| {
-                format!(
-                    "policy `{}`: cannot load plugin `{}`",
-                    policy.id,
-                    policy.plugin.display()
-                )
-            })?;
-            Ok((*policy, pre))
-        })
-        .collect::<anyhow::Result<_>>()?;
-    let diagnostics: Vec<_> = loaded
-        .iter()
-        .flat_map(|(policy, pre)| {
-            verdict_gate::validate_policy_config(config, policy, &pre.descriptor.config_schema)
-        })
-        .collect();
+    let (loaded, mut diagnostics) = load_plugins(host, config, &in_scope);
+    for (policy, pre) in &loaded {
+        diagnostics.extend(verdict_gate::validate_policy_config(
+            config,
+            policy,
+            &pre.descriptor.config_schema,
+        ));
+    }
     if !diagnostics.is_empty() {
         return Err(config.error(diagnostics).into());
     }
-    let evaluated: Vec<PolicyReport> = loaded
+    let today = Day::of_rfc3339(&context.now)
+        .with_context(|| format!("the run's time `{}` is not RFC 3339", context.now))?;
+    let exceptions = Arc::new(Exceptions {
+        waivers: config.waivers.clone(),
+        baseline: options.baseline.as_ref().map(|(_, file)| Baseline::new(file)),
+        today: Some(today),
+        listed: config.max_listed_violations,
+        record_fingerprints: options.record_fingerprints,
+    });
+    let evaluated: Vec<(PolicyReport, verdict_gate::Tallied)> = loaded
         .par_iter()
         .map(|(policy, pre)| match missing_kinds(pre, evidence) {
-            missing if missing.is_empty() => evaluate(policy, pre, evidence, &context, options),
-            missing => not_evaluated(policy, pre, &missing),
+            missing if missing.is_empty() => {
+                let tally = Tally::new(&policy.id, Arc::clone(&exceptions));
+                evaluate(policy, pre, evidence, &context, options, tally, today)
+            }
+            missing => (
+                not_evaluated(policy, pre, &missing),
+                verdict_gate::Tallied::default(),
+            ),
         })
         .collect();
+    let mut waiver_hits = vec![0u64; config.waivers.len()];
+    let mut baseline_remaining = 0;
+    let mut fingerprints = BTreeMap::new();
+    let mut evaluated: Vec<PolicyReport> = evaluated
+        .into_iter()
+        .map(|(mut report, tallied)| {
+            for (index, hits) in &tallied.waiver_hits {
+                waiver_hits[*index] += hits;
+            }
+            baseline_remaining += tallied.baseline_remaining;
+            if options.record_fingerprints {
+                fingerprints.insert(report.id.clone(), tallied.fingerprints);
+            }
+            report.notes.extend(verdict_gate::apply_attestations(
+                &config.attestations,
+                today,
+                &mut report.controls,
+            ));
+            report
+        })
+        .collect();
+    let mut override_records = Vec::new();
+    for request in &options.overrides {
+        let report = evaluated.iter_mut().find(|report| report.id == request.policy);
+        let applied = match report {
+            Some(report) if report.decision == Decision::Fail => {
+                report.decision = Decision::Warn;
+                report.overridden = true;
+                report.notes.push(format!(
+                    "failure overridden by {}: {}",
+                    request.actor, request.reason
+                ));
+                Some(report.counts.violations)
+            }
+            _ => None,
+        };
+        override_records.push(OverrideRecord {
+            policy: request.policy.clone(),
+            reason: request.reason.clone(),
+            actor: request.actor.clone(),
+            applied: applied.is_some(),
+            violations: applied.unwrap_or(0),
+        });
+    }
+    let evaluated: Vec<PolicyReport> = evaluated;
     let mut policies = Vec::with_capacity(config.policies.len());
     let mut evaluated = evaluated.into_iter();
     for policy in &config.policies {
@@ -179,7 +376,21 @@ pub fn run(
     if !errors.is_empty() {
         decision = Decision::Error;
     }
-    Ok(Verdict {
+    let mut gate_files = config.files.clone();
+    let baseline = options.baseline.as_ref().map(|(record, file)| {
+        gate_files.push(record.clone());
+        let entries = file.entries();
+        BaselineRecord {
+            path: record.path.clone(),
+            sha256: record.sha256.clone(),
+            created: file.created.clone(),
+            entries,
+            remaining: baseline_remaining,
+            fixed: entries.saturating_sub(baseline_remaining),
+            new: policies.iter().map(|p| p.counts.violations).sum(),
+        }
+    });
+    let verdict = Verdict {
         format: document::FORMAT.to_owned(),
         verdict_version: env!("CARGO_PKG_VERSION").to_owned(),
         decision,
@@ -189,7 +400,25 @@ pub fn run(
         skipped_inputs: evidence.skipped.clone(),
         notices,
         errors,
+        gate_files,
+        waivers: config
+            .waivers
+            .iter()
+            .zip(waiver_hits)
+            .map(|(waiver, hits)| waiver.record(today, hits))
+            .collect(),
+        overrides: override_records,
+        attestations: config
+            .attestations
+            .iter()
+            .map(|attestation| attestation.record(today))
+            .collect(),
+        baseline,
         policies,
+    };
+    Ok(Ran {
+        verdict,
+        fingerprints,
     })
 }
 
@@ -301,6 +530,10 @@ fn loaded_report(policy: &ValidPolicy, pre: &PolicyPre) -> PolicyReport {
         enforcement: policy.enforcement,
         decision: Decision::Pass,
         violations: Vec::new(),
+        counts: Default::default(),
+        waived: Vec::new(),
+        overridden: false,
+        effective_from: None,
         controls: Vec::new(),
         notes: Vec::new(),
         error: None,
@@ -309,13 +542,19 @@ fn loaded_report(policy: &ValidPolicy, pre: &PolicyPre) -> PolicyReport {
     }
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one evaluation: the policy, its plugin, the run, its tally"
+)]
 fn evaluate(
     policy: &ValidPolicy,
     pre: &PolicyPre,
     evidence: &Arc<Evidence>,
     context: &Context,
     options: &RunOptions,
-) -> PolicyReport {
+    tally: Tally,
+    today: Day,
+) -> (PolicyReport, verdict_gate::Tallied) {
     let defaults = Limits::default();
     let limits = Limits {
         time: policy
@@ -332,7 +571,18 @@ fn evaluate(
             .map_or(defaults.outcome_bytes, |mib| mib << 20),
     };
     let started = Instant::now();
-    let result = pre.evaluate(&policy.id, &policy.config, context, evidence, &limits);
+    // Violations leave the sandbox in batches into the tally: waived, in
+    // the baseline, or counted, with detail for a bounded number.
+    let mut sink = TallySink(tally);
+    let result = pre.evaluate(
+        &policy.id,
+        &policy.config,
+        context,
+        evidence,
+        &limits,
+        &mut sink,
+    );
+    let mut tallied = sink.0.finish();
     let duration_ms = if options.timings {
         started.elapsed().as_millis() as u64
     } else {
@@ -342,22 +592,40 @@ fn evaluate(
         Ok(outcome) => (outcome, None),
         Err(error) => {
             tracing::error!(policy = %policy.id, "{error}");
-            (Outcome::default(), Some(error.to_string()))
+            (Default::default(), Some(error.to_string()))
         }
     };
-    PolicyReport {
-        decision: decide_policy(
-            policy.enforcement,
-            outcome.violations.len(),
-            error.is_some(),
-        ),
-        violations: outcome.violations,
-        controls: outcome.controls,
-        notes: outcome.notes,
+    let verdict_evidence::policy::Outcome {
+        controls,
+        mut notes,
+        ..
+    } = outcome;
+    let counting = usize::try_from(tallied.counts.violations).unwrap_or(usize::MAX);
+    let mut decision = decide_policy(policy.enforcement, counting, error.is_some());
+    let mut effective_from = None;
+    if let Some(from) = policy.effective_from
+        && today < from
+        && decision == Decision::Fail
+    {
+        decision = Decision::Warn;
+        effective_from = Some(from.to_string());
+        notes.push(format!(
+            "not in force until {from}: these {counting} violations will block from then"
+        ));
+    }
+    let report = PolicyReport {
+        decision,
+        violations: std::mem::take(&mut tallied.violations),
+        counts: tallied.counts.clone(),
+        waived: std::mem::take(&mut tallied.waived),
+        effective_from,
+        controls,
+        notes,
         error,
         duration_ms,
         ..loaded_report(policy, pre)
-    }
+    };
+    (report, tallied)
 }
 
 fn skipped(policy: &ValidPolicy, context: &Context, branch_scope: BranchScope) -> PolicyReport {
@@ -378,6 +646,10 @@ fn skipped(policy: &ValidPolicy, context: &Context, branch_scope: BranchScope) -
         enforcement: policy.enforcement,
         decision: Decision::Skipped,
         violations: Vec::new(),
+        counts: Default::default(),
+        waived: Vec::new(),
+        overridden: false,
+        effective_from: None,
         controls: Vec::new(),
         notes: Vec::new(),
         error: None,

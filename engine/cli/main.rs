@@ -6,6 +6,7 @@ mod commands;
 mod context;
 mod exit;
 mod gate;
+mod load;
 
 use clap::Parser;
 use exit::ExitStatus;

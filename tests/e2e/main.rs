@@ -6,8 +6,11 @@
     reason = "tests fail loudly on any unexpected error"
 )]
 
+mod audit;
 mod check;
+mod ci;
 mod deploy_policies;
+mod exceptions;
 mod fail_closed;
 mod git_policies;
 mod hipaa_gate;
@@ -17,8 +20,10 @@ mod hostile_kinds;
 mod hostile_output;
 mod hostile_plugins;
 mod ingest;
+mod ledger;
 mod new_policies_fail_closed;
 mod plugin;
+mod report;
 mod reviews;
 mod seed_deploy_gates;
 mod seed_gates;

@@ -50,16 +50,45 @@ pub fn inputs(paths: &[String], format: Option<&str>) -> anyhow::Result<Vec<Inpu
         })?),
         None => None,
     };
-    paths
-        .iter()
-        .map(|path| {
-            let mut input = Input::parse(path)?;
-            if input.format.is_none() {
-                input.format = forced;
-            }
-            Ok(input)
+    let mut inputs = Vec::new();
+    for path in paths {
+        let mut input = Input::parse(path)?;
+        if input.format.is_none() {
+            input.format = forced;
+        }
+        inputs.extend(expand(input)?);
+    }
+    Ok(inputs)
+}
+
+/// An input whose path is a glob (`reports/*.sarif`) and not an existing
+/// file becomes one input per matching path, sorted; a glob matching
+/// nothing is an error, never an empty gate.
+fn expand(input: Input) -> anyhow::Result<Vec<Input>> {
+    let pattern = input.path.to_string_lossy().into_owned();
+    if input.path.exists() || !pattern.contains(['*', '?', '[']) {
+        return Ok(vec![input]);
+    }
+    let options = glob::MatchOptions {
+        require_literal_separator: true,
+        ..glob::MatchOptions::new()
+    };
+    let paths = glob::glob_with(&pattern, options)
+        .map_err(|error| anyhow::anyhow!("input pattern `{pattern}` is not a valid glob: {}", error.msg))?;
+    let mut matched: Vec<std::path::PathBuf> = paths
+        .collect::<Result<_, _>>()
+        .map_err(|error| anyhow::anyhow!("input pattern `{pattern}`: cannot read `{}`: {}", error.path().display(), error.error().kind()))?;
+    if matched.is_empty() {
+        anyhow::bail!("input pattern `{pattern}` matched no file: a report the gate expects is missing");
+    }
+    matched.sort();
+    Ok(matched
+        .into_iter()
+        .map(|path| Input {
+            path,
+            format: input.format,
         })
-        .collect()
+        .collect())
 }
 
 /// The shape of `verdict ingest --output json`.

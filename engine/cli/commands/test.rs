@@ -171,6 +171,7 @@ pub fn run(args: &TestArgs) -> anyhow::Result<ExitStatus> {
         cache_dir: args.cache_dir.clone(),
         no_cache: false,
         timings: false,
+        ..RunOptions::default()
     };
     let host = gate::host(&options)?;
     let mut out = std::io::stdout().lock();
@@ -343,7 +344,7 @@ fn run_case(
         false,
     )?;
     match gate::run(host, &config, &evidence, context, options) {
-        Ok(verdict) => Ok((name, compare(&case.expect, &verdict))),
+        Ok(ran) => Ok((name, compare(&case.expect, &ran.verdict))),
         // The gate refused to run (a configuration the plugin's schema
         // rejects, a plugin that cannot load): a case can expect that.
         Err(error) => Ok((name, compare_refusal(&case.expect, &error.to_string()))),
@@ -554,6 +555,7 @@ fn status_name(status: ControlStatus) -> &'static str {
         ControlStatus::Satisfied => "satisfied",
         ControlStatus::Violated => "violated",
         ControlStatus::NotAssessed => "not-assessed",
+        ControlStatus::Attested => "attested",
     }
 }
 

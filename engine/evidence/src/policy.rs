@@ -144,6 +144,12 @@ pub struct Violation {
     /// The control it violates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control: Option<String>,
+    /// The scanner's rule id, when it is about a finding or a secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scanner_rule: Option<String>,
+    /// Advisory ids (with aliases), when it is about a vulnerability.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub advisories: Vec<String>,
 }
 
 /// State of a control.
@@ -156,6 +162,9 @@ pub enum ControlStatus {
     Violated,
     /// Not assessed (no evidence).
     NotAssessed,
+    /// Not checkable by a machine, and attested by a person (set by the gate
+    /// from an attestation in force, never by a policy).
+    Attested,
 }
 
 /// One control's result.

@@ -1,6 +1,10 @@
 //! `verdict.toml`: the deserialized [`Config`] and the checked [`ValidConfig`].
 
+use crate::attestations::{Attestation, AttestationConfig};
+use crate::dates::{Day, day_of};
 use crate::diagnostic::{ConfigError, Diagnostic};
+use crate::document::GateFile;
+use crate::waivers::{Waiver, WaiverConfig};
 use crate::{Enforcement, Scope};
 use serde::Deserialize;
 use std::ops::Range;
@@ -112,9 +116,50 @@ pub struct Config {
     /// Largest input file read, in MiB (default 2048); larger files are refused.
     #[serde(default)]
     pub max_input_mib: Option<u64>,
+    /// Violations listed in full per policy in the verdict document (default
+    /// 1000, the most severe); the rest are counted exactly by rule and
+    /// severity.
+    #[serde(default)]
+    pub max_listed_violations: Option<u64>,
+    /// A TOML file of `[[waiver]]` tables, relative to this file.
+    #[serde(default)]
+    pub waivers: Option<String>,
+    /// Waivers: owned, time-boxed exceptions (see `docs/waivers.md`).
+    #[serde(default, rename = "waiver")]
+    pub waiver_tables: Vec<WaiverConfig>,
+    /// A TOML file of `[[attestation]]` tables, relative to this file.
+    #[serde(default)]
+    pub attestations: Option<String>,
+    /// Attestations of controls no machine can check.
+    #[serde(default, rename = "attestation")]
+    pub attestation_tables: Vec<AttestationConfig>,
+    /// The audit ledger every verdict is appended to: `sqlite:PATH` or
+    /// `postgres://…` (`--ledger` overrides it).
+    #[serde(default)]
+    pub ledger: Option<String>,
+    /// When true, a ledger that cannot be written is a warning, not an
+    /// error of the run.
+    #[serde(default)]
+    pub ledger_best_effort: bool,
     /// The policies of the gate.
     #[serde(default, rename = "policy")]
     pub policies: Vec<PolicyConfig>,
+}
+
+/// `[[waiver]]` tables of a waivers file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WaiversFile {
+    #[serde(default)]
+    waiver: Vec<WaiverConfig>,
+}
+
+/// `[[attestation]]` tables of an attestations file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttestationsFile {
+    #[serde(default)]
+    attestation: Vec<AttestationConfig>,
 }
 
 /// One `[[policy]]` table.
@@ -142,6 +187,11 @@ pub struct PolicyConfig {
     /// `error` (default), `warn` or `pass`.
     #[serde(default)]
     pub missing: Missing,
+    /// The day it starts to block (`YYYY-MM-DD`): before it, its violations
+    /// only warn, and every report says from when they will block.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub effective_from: Option<toml::Value>,
     /// Per-evaluation limits.
     #[serde(default)]
     pub limits: LimitsConfig,
@@ -211,6 +261,8 @@ pub struct ValidPolicy {
     pub scope: Scope,
     /// Its result when required evidence is missing.
     pub missing: Missing,
+    /// The day it starts to block, when set.
+    pub effective_from: Option<Day>,
     /// Limits.
     pub limits: LimitsConfig,
     /// Configuration as JSON, for the plugin.
@@ -244,6 +296,18 @@ pub struct ValidConfig {
     pub require: RequireConfig,
     /// Largest input file read, in bytes.
     pub max_input_bytes: u64,
+    /// Violations listed in full per policy.
+    pub max_listed_violations: usize,
+    /// Waivers, from the gate file and its waivers file, in that order.
+    pub waivers: Vec<Waiver>,
+    /// Attestations, likewise.
+    pub attestations: Vec<Attestation>,
+    /// Ledger URL.
+    pub ledger: Option<String>,
+    /// Whether a ledger failure is only a warning.
+    pub ledger_best_effort: bool,
+    /// The gate file and the files it read, with their sha256.
+    pub files: Vec<GateFile>,
     /// The policies, in file order.
     pub policies: Vec<ValidPolicy>,
 }
@@ -271,6 +335,7 @@ impl ValidConfig {
             path: self.path.clone(),
             text: self.text.clone(),
             diagnostics,
+            also: Vec::new(),
         }
     }
 }
@@ -281,7 +346,11 @@ pub fn load(path: &Path, builtins: &[&str]) -> Result<ValidConfig, ConfigError> 
     let text = fs_err::read_to_string(path).map_err(|error| ConfigError {
         path: path.display().to_string(),
         text: String::new(),
-        diagnostics: vec![Diagnostic::new(error.to_string(), None)],
+        diagnostics: vec![Diagnostic::new(
+            format!("cannot read the gate file: {}", io_cause(error.into())),
+            None,
+        )],
+        also: Vec::new(),
     })?;
     let base = path.parent().unwrap_or(Path::new(""));
     parse(&path.display().to_string(), text, base, builtins)
@@ -298,6 +367,7 @@ pub fn parse(
         path: path.to_owned(),
         text,
         diagnostics,
+        also: Vec::new(),
     };
     let config: Config = match toml::from_str(&text) {
         Ok(config) => config,
@@ -430,6 +500,22 @@ pub fn parse(
                 }
             },
         };
+        let effective_from = match &policy.effective_from {
+            None => None,
+            Some(value) => {
+                let day = day_of(value);
+                if day.is_none() {
+                    diagnostics.push(Diagnostic::new(
+                        format!(
+                            "policy `{}`: `effective-from` must be a date, `YYYY-MM-DD`",
+                            policy.id
+                        ),
+                        span("effective-from"),
+                    ));
+                }
+                day
+            }
+        };
         if let (Some(plugin), Some(scope), Some(policy_config), true) =
             (plugin, scope, policy_config, diagnostics.len() == before)
         {
@@ -440,6 +526,7 @@ pub fn parse(
                 enforcement: policy.enforcement,
                 scope,
                 missing: policy.missing,
+                effective_from,
                 limits: policy.limits,
                 config: toml_to_json(toml::Value::Table(policy_config)),
             });
@@ -453,8 +540,128 @@ pub fn parse(
                 .map(|(name, _)| name.span()),
         ));
     }
-    if !diagnostics.is_empty() {
-        return Err(fail(text, diagnostics));
+    if config.max_listed_violations == Some(0) {
+        diagnostics.push(Diagnostic::new(
+            "`max-listed-violations` must be greater than 0".to_owned(),
+            spans
+                .get_key_value("max-listed-violations")
+                .map(|(name, _)| name.span()),
+        ));
+    }
+    let policy_ids: Vec<&str> = config.policies.iter().map(|p| p.id.as_str()).collect();
+    let mut files = vec![GateFile {
+        role: "gate".to_owned(),
+        path: path.to_owned(),
+        sha256: sha256_hex(text.as_bytes()),
+    }];
+    let mut also = Vec::new();
+    // Waivers and attestations: the gate file's own tables, then those of
+    // the file it names, each file's problems reported against its text.
+    let mut waivers = Vec::new();
+    for (index, table) in config.waiver_tables.iter().enumerate() {
+        let span = |key: &str| array_span(spans, "waiver", index, key);
+        waivers.extend(Waiver::check(table, index, &policy_ids, &span, &mut diagnostics));
+    }
+    let mut attestations = Vec::new();
+    for (index, table) in config.attestation_tables.iter().enumerate() {
+        let span = |key: &str| array_span(spans, "attestation", index, key);
+        attestations.extend(Attestation::check(table, index, &span, &mut diagnostics));
+    }
+    if let Some(file) = &config.waivers {
+        match side_file::<WaiversFile>(base, file, "waivers", &config_key_span(spans, "waivers")) {
+            Err(problem) => diagnostics.push(problem),
+            Ok((record, file_text, parsed)) => {
+                files.push(record.clone());
+                let file_spans = DeTable::parse(&file_text).ok();
+                let mut file_diagnostics = Vec::new();
+                let offset = config.waiver_tables.len();
+                for (index, table) in parsed.waiver.iter().enumerate() {
+                    let span = |key: &str| {
+                        file_spans
+                            .as_ref()
+                            .and_then(|s| array_span(s.get_ref(), "waiver", index, key))
+                    };
+                    waivers.extend(Waiver::check(
+                        table,
+                        offset + index,
+                        &policy_ids,
+                        &span,
+                        &mut file_diagnostics,
+                    ));
+                }
+                if !file_diagnostics.is_empty() {
+                    also.push(ConfigError {
+                        path: record.path,
+                        text: file_text,
+                        diagnostics: file_diagnostics,
+                        also: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+    if let Some(file) = &config.attestations {
+        match side_file::<AttestationsFile>(
+            base,
+            file,
+            "attestations",
+            &config_key_span(spans, "attestations"),
+        ) {
+            Err(problem) => diagnostics.push(problem),
+            Ok((record, file_text, parsed)) => {
+                files.push(record.clone());
+                let file_spans = DeTable::parse(&file_text).ok();
+                let mut file_diagnostics = Vec::new();
+                let offset = config.attestation_tables.len();
+                for (index, table) in parsed.attestation.iter().enumerate() {
+                    let span = |key: &str| {
+                        file_spans
+                            .as_ref()
+                            .and_then(|s| array_span(s.get_ref(), "attestation", index, key))
+                    };
+                    attestations.extend(Attestation::check(
+                        table,
+                        offset + index,
+                        &span,
+                        &mut file_diagnostics,
+                    ));
+                }
+                if !file_diagnostics.is_empty() {
+                    also.push(ConfigError {
+                        path: record.path,
+                        text: file_text,
+                        diagnostics: file_diagnostics,
+                        also: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+    let mut seen_ids = std::collections::HashSet::new();
+    for waiver in &waivers {
+        if !seen_ids.insert(waiver.id.as_str()) {
+            diagnostics.push(Diagnostic::new(
+                format!("duplicate waiver id `{}`", waiver.id),
+                None,
+            ));
+        }
+    }
+    for policy in &config.policies {
+        if let Some(file) = &policy.config_file {
+            let resolved = base.join(file);
+            if let Ok(bytes) = fs_err::read(&resolved) {
+                files.push(GateFile {
+                    role: "config-file".to_owned(),
+                    path: resolved.display().to_string(),
+                    sha256: sha256_hex(&bytes),
+                });
+            }
+        }
+    }
+    if !diagnostics.is_empty() || !also.is_empty() {
+        let mut error = fail(text, diagnostics);
+        error.also = also;
+        return Err(error);
     }
     Ok(ValidConfig {
         path: path.to_owned(),
@@ -472,6 +679,16 @@ pub fn parse(
         nothing_in_scope: config.nothing_in_scope,
         require: config.require.clone(),
         max_input_bytes: config.max_input_mib.unwrap_or(DEFAULT_MAX_INPUT_MIB) << 20,
+        max_listed_violations: config
+            .max_listed_violations
+            .map_or(crate::tally::DEFAULT_LISTED_VIOLATIONS, |n| {
+                usize::try_from(n).unwrap_or(usize::MAX)
+            }),
+        waivers,
+        attestations,
+        ledger: config.ledger.clone(),
+        ledger_best_effort: config.ledger_best_effort,
+        files,
         policies,
         text,
     })
@@ -525,6 +742,81 @@ fn check_plugin(
 
 /// Reads a policy's `config-file`; the error names the file, and the line and
 /// column of a TOML problem.
+/// The bare cause of an I/O error, without the path fs_err adds.
+fn io_cause(error: std::io::Error) -> String {
+    error.raw_os_error().map_or_else(
+        || error.kind().to_string(),
+        |code| std::io::Error::from_raw_os_error(code).to_string(),
+    )
+}
+
+/// Lowercase hex sha256.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    verdict_evidence::fingerprint::sha256_hex(bytes)
+}
+
+/// Reads a TOML file the gate file names (`waivers`, `attestations`).
+fn side_file<T: serde::de::DeserializeOwned>(
+    base: &Path,
+    file: &str,
+    key: &str,
+    span: &Option<Range<usize>>,
+) -> Result<(GateFile, String, T), Diagnostic> {
+    let path = base.join(file);
+    let text = fs_err::read_to_string(&path).map_err(|error| {
+        Diagnostic::new(
+            format!("`{key}` file `{}` cannot be read: {}", path.display(), io_cause(error)),
+            span.clone(),
+        )
+    })?;
+    let parsed: T = toml::from_str(&text).map_err(|error| {
+        let at = error
+            .span()
+            .map(|span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                format!(" line {line}")
+            })
+            .unwrap_or_default();
+        Diagnostic::new(
+            format!(
+                "`{key}` file `{}`{at}: {}",
+                path.display(),
+                error.message().trim_end()
+            ),
+            span.clone(),
+        )
+    })?;
+    Ok((
+        GateFile {
+            role: key.to_owned(),
+            path: path.display().to_string(),
+            sha256: sha256_hex(text.as_bytes()),
+        },
+        text,
+        parsed,
+    ))
+}
+
+fn config_key_span(root: &DeTable<'_>, key: &str) -> Option<Range<usize>> {
+    root.get_key_value(key).map(|(name, _)| name.span())
+}
+
+/// The span of `<array>[index].<key>` (or of the table, for an empty key
+/// or a missing one).
+fn array_span(root: &DeTable<'_>, array: &str, index: usize, key: &str) -> Option<Range<usize>> {
+    let DeValue::Array(items) = root.get(array)?.get_ref() else {
+        return None;
+    };
+    let item = items.get(index)?;
+    if let DeValue::Table(table) = item.get_ref()
+        && let Some((name, _)) = table.get_key_value(key)
+    {
+        return Some(name.span());
+    }
+    Some(item.span())
+}
+
 fn read_config_file(base: &Path, file: &str) -> Result<toml::Table, String> {
     let path = base.join(file);
     let text = fs_err::read_to_string(&path).map_err(|error| {

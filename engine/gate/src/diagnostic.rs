@@ -43,6 +43,9 @@ pub struct ConfigError {
     pub text: String,
     /// The problems, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems in other files the gate file names (waivers, attestations),
+    /// reported at the same time.
+    pub also: Vec<ConfigError>,
 }
 
 impl ConfigError {
@@ -64,6 +67,9 @@ impl ConfigError {
                 Ok(text) => out.push_str(&text),
                 Err(_) => out.push_str(&format!("error: {}\n", diagnostic.message)),
             }
+        }
+        for other in &self.also {
+            out.push_str(&other.render());
         }
         out
     }
@@ -94,6 +100,12 @@ impl fmt::Display for ConfigError {
                 }
                 None => write!(f, "{}: {}", self.path, diagnostic.message)?,
             }
+        }
+        for other in &self.also {
+            if !self.diagnostics.is_empty() {
+                f.write_str("; ")?;
+            }
+            write!(f, "{other}")?;
         }
         Ok(())
     }

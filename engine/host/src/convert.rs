@@ -448,20 +448,27 @@ pub(crate) fn descriptor_from_wit(descriptor: wit::Descriptor) -> Result<Descrip
     })
 }
 
-/// Our outcome from the policy's, unchecked (see `outcome::check`).
+/// Our violation from the policy's, unchecked (see `outcome::Checker`).
+pub(crate) fn violation_from_wit(violation: wit::Violation) -> Violation {
+    Violation {
+        rule: violation.rule,
+        message: violation.message,
+        severity: severity_from_wit(violation.severity),
+        location: violation.location.map(location_from_wit),
+        fingerprint: violation.fingerprint,
+        control: violation.control,
+        scanner_rule: violation.scanner_rule,
+        advisories: violation.advisories,
+    }
+}
+
+/// Our outcome from the policy's, unchecked (see `outcome::Checker`).
 pub(crate) fn outcome_from_wit(outcome: wit::Outcome) -> Outcome {
     Outcome {
         violations: outcome
             .violations
             .into_iter()
-            .map(|violation| Violation {
-                rule: violation.rule,
-                message: violation.message,
-                severity: severity_from_wit(violation.severity),
-                location: violation.location.map(location_from_wit),
-                fingerprint: violation.fingerprint,
-                control: violation.control,
-            })
+            .map(violation_from_wit)
             .collect(),
         controls: outcome
             .controls
@@ -496,6 +503,11 @@ pub(crate) fn outcome_size(outcome: &wit::Outcome) -> u64 {
                 + text(&v.fingerprint)
                 + v.location.as_ref().map_or(0, |l| text(&l.path))
                 + v.control.as_deref().map_or(0, text)
+                + v.scanner_rule.as_deref().map_or(0, text)
+                + v.advisories
+                    .iter()
+                    .map(|a| record(size_of::<String>()) + text(a))
+                    .sum::<u64>()
         })
         .sum();
     let controls: u64 = outcome
@@ -591,6 +603,8 @@ mod tests {
                 location: None,
                 fingerprint: "f".into(),
                 control: None,
+                scanner_rule: None,
+                advisories: vec![],
             }],
             controls: vec![],
             notes: vec![],

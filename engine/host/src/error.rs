@@ -6,6 +6,7 @@
 
 use crate::evidence::AccessError;
 use crate::limits::{MemoryLimiter, human_bytes, human_duration};
+use crate::violations::ReportError;
 use std::fmt;
 use std::time::Duration;
 use verdict_evidence::Kind;
@@ -89,6 +90,9 @@ pub enum HostErrorKind {
         /// The limit in bytes.
         limit: u64,
     },
+    /// The policy reported violations from `describe`.
+    #[error("reported violations during `describe`")]
+    ViolationsInDescribe,
     /// The outcome breaks the contract (empty rule, unknown control…).
     #[error("malformed outcome: {reason}")]
     MalformedOutcome {
@@ -177,6 +181,17 @@ pub(crate) fn classify(error: &wasmtime::Error, observed: &Observed<'_>) -> Host
             },
         };
     }
+    if let Some(report) = error.downcast_ref::<ReportError>() {
+        return match report {
+            ReportError::InDescribe => HostErrorKind::ViolationsInDescribe,
+            ReportError::Malformed(reason) => HostErrorKind::MalformedOutcome {
+                reason: reason.clone(),
+            },
+            ReportError::SinkGone => HostErrorKind::Trap {
+                message: report.to_string(),
+            },
+        };
+    }
     if let Some(trap) = error.downcast_ref::<wasmtime::Trap>() {
         if *trap == wasmtime::Trap::Interrupt {
             return HostErrorKind::Timeout {
@@ -191,7 +206,8 @@ pub(crate) fn classify(error: &wasmtime::Error, observed: &Observed<'_>) -> Host
     }
     let root_cause = error.root_cause().to_string();
     // wasmtime's hostcall fuel bounds what the host lifts out of the guest
-    // in one call (set to the outcome limit); its error type is private, so
+    // in one call (set to the outcome limit): a batch of violations or the
+    // returned outcome; its error type is private, so
     // it is recognized by its message, which a test pins.
     if root_cause.contains("fuel allocated for hostcalls has been exhausted") {
         return HostErrorKind::OutcomeTooLarge {

@@ -1,6 +1,8 @@
 //! The host: one wasmtime engine with its epoch ticker, one linker with the
-//! restricted WASI and the `evidence` import, and the compiled-plugin cache.
+//! restricted WASI and the `evidence` and `violations` imports, and the
+//! compiled-plugin cache.
 
+use crate::bindings::verdict::policy::{evidence, violations};
 use crate::bindings::{Plugin, PluginPre};
 use crate::cache::Cache;
 use crate::error::{HostError, HostErrorKind, Subject, message};
@@ -8,6 +10,7 @@ use crate::evidence::EvidenceHost;
 use crate::limits::{EPOCH_TICK, Limits};
 use crate::policy::{self, PolicyPre};
 use crate::sandbox::StoreState;
+use crate::violations::ViolationsHost;
 use crate::{HostConfig, convert};
 use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
@@ -43,8 +46,12 @@ impl Host {
         let engine = Engine::new(&engine_config()).map_err(engine_error)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(engine_error)?;
-        Plugin::add_to_linker::<StoreState, HasSelf<EvidenceHost>>(&mut linker, |state| {
+        evidence::add_to_linker::<StoreState, HasSelf<EvidenceHost>>(&mut linker, |state| {
             &mut state.evidence
+        })
+        .map_err(engine_error)?;
+        violations::add_to_linker::<StoreState, HasSelf<ViolationsHost>>(&mut linker, |state| {
+            &mut state.violations
         })
         .map_err(engine_error)?;
         let cache = if config.cache {
@@ -120,6 +127,7 @@ impl Host {
             &pre,
             &seed,
             EvidenceHost::none(),
+            ViolationsHost::none(),
             &Limits::default(),
             0,
             describe,

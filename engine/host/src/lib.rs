@@ -5,7 +5,9 @@
 //! `describe`, and hands back a [`PolicyPre`] that evaluates the policy in a
 //! fresh sandbox each time: no files, no environment, no network, the run's
 //! time on the wall clock, deterministic randomness, and limits on time,
-//! memory and outcome size. wasmtime never appears in this API.
+//! memory and the size of each call's data. The policy's violations reach a
+//! [`ViolationSink`] batch by batch; the host keeps none. wasmtime never
+//! appears in this API.
 //!
 //! Internal API: the CLI and the gate use it; it is not published.
 //!
@@ -21,8 +23,9 @@
 //! let context = Context { now: "2025-01-01T00:00:00Z".into(), now_unix: 1_735_689_600, ..Context::default() };
 //! let evidence = Arc::new(Evidence::default());
 //! let config = serde_json::json!({ "min-lines": 80 });
-//! let outcome = policy.evaluate("coverage", &config, &context, &evidence, &Limits::default())?;
-//! assert!(outcome.violations.is_empty());
+//! let mut violations = Vec::new();
+//! let outcome = policy.evaluate("coverage", &config, &context, &evidence, &Limits::default(), &mut violations)?;
+//! assert!(violations.is_empty() && outcome.controls.is_empty());
 //! # Ok(())
 //! # }
 //! ```
@@ -37,11 +40,13 @@ mod limits;
 mod outcome;
 mod policy;
 mod sandbox;
+mod violations;
 
 pub use error::{HostError, HostErrorKind, Subject};
 pub use host::Host;
 pub use limits::Limits;
 pub use policy::PolicyPre;
+pub use violations::ViolationSink;
 
 use std::path::PathBuf;
 

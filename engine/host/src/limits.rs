@@ -34,8 +34,10 @@ pub struct Limits {
     /// element counted at [`TABLE_ELEMENT_BYTES`]), summed over everything
     /// the component creates (default 256 MiB).
     pub memory: u64,
-    /// Approximate size of the outcome: bytes of its strings plus a fixed
-    /// overhead per record (default 64 MiB, about 240k violations).
+    /// Approximate size of what a policy sends in one call, a batch of
+    /// violations or the returned outcome: bytes of its strings plus a fixed
+    /// overhead per record (default 64 MiB). The number of batches, and so
+    /// of violations, is not limited: the host keeps none.
     pub outcome_bytes: u64,
 }
 

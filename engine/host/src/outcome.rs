@@ -1,75 +1,115 @@
-//! Checks that an outcome keeps the contract before anyone downstream sees it.
+//! Checks that what a policy says keeps the contract before anyone
+//! downstream sees it: each violation as its batch arrives, the control
+//! results once the outcome is returned.
 
 use std::collections::HashSet;
-use verdict_evidence::policy::{ControlStatus, Descriptor, Outcome};
+#[cfg(test)]
+use verdict_evidence::policy::Outcome;
+use verdict_evidence::policy::{ControlResult, ControlStatus, Descriptor, Violation};
 
 /// Longest fingerprint accepted; a sha256 in hex is 64.
 const MAX_FINGERPRINT_BYTES: usize = 256;
 
-/// Returns why the outcome is malformed, if it is: an empty or blank rule, a
-/// missing or unusable fingerprint, a control not declared by `describe`, a
-/// control reported twice, a control reported `violated` that no violation
-/// names (a violated control must rest on at least one violation).
-pub(crate) fn check(outcome: &Outcome, descriptor: &Descriptor) -> Result<(), String> {
-    let declared: HashSet<&str> = descriptor
-        .controls
-        .iter()
-        .map(|control| control.id.as_str())
-        .collect();
-    for (index, violation) in outcome.violations.iter().enumerate() {
-        let which = || format!("violation {index} (rule `{}`)", violation.rule);
-        if violation.rule.is_empty() {
-            return Err(format!("violation {index} has an empty rule"));
-        }
-        if !is_token(&violation.rule) {
-            return Err(format!(
-                "{} has whitespace or control characters in its rule",
-                which()
-            ));
-        }
-        if violation.fingerprint.is_empty() {
-            return Err(format!("{} has an empty fingerprint", which()));
-        }
-        if violation.fingerprint.len() > MAX_FINGERPRINT_BYTES || !is_token(&violation.fingerprint)
-        {
-            return Err(format!(
-                "{} has an invalid fingerprint: expected at most {MAX_FINGERPRINT_BYTES} bytes without whitespace",
-                which()
-            ));
-        }
-        if let Some(control) = &violation.control
-            && !declared.contains(control.as_str())
-        {
-            return Err(format!(
-                "{} names control `{control}`, which `describe` does not declare",
-                which()
-            ));
-        }
-    }
-    let mut reported = HashSet::new();
-    for result in &outcome.controls {
-        if !declared.contains(result.control.as_str()) {
-            return Err(format!(
-                "control `{}` is not declared by `describe`",
-                result.control
-            ));
-        }
-        if !reported.insert(result.control.as_str()) {
-            return Err(format!("control `{}` is reported twice", result.control));
-        }
-        if result.status == ControlStatus::Violated
-            && !outcome
-                .violations
+/// The contract's checks over one evaluation, batch by batch. It keeps no
+/// violation: only how many it has seen (to number them in messages) and
+/// which declared controls they name (at most the descriptor's controls).
+#[derive(Debug)]
+pub(crate) struct Checker {
+    declared: HashSet<String>,
+    seen: u64,
+    named: HashSet<String>,
+}
+
+impl Checker {
+    pub(crate) fn new(descriptor: &Descriptor) -> Checker {
+        Checker {
+            declared: descriptor
+                .controls
                 .iter()
-                .any(|violation| violation.control.as_deref() == Some(result.control.as_str()))
-        {
-            return Err(format!(
-                "control `{}` is reported violated, but no violation names it",
-                result.control
-            ));
+                .map(|control| control.id.clone())
+                .collect(),
+            seen: 0,
+            named: HashSet::new(),
         }
     }
-    Ok(())
+
+    /// Returns why the next violations are malformed, if one is: an empty or
+    /// blank rule, a missing or unusable fingerprint, a control not declared
+    /// by `describe`. Violations are numbered across batches, from 0.
+    pub(crate) fn violations(&mut self, batch: &[Violation]) -> Result<(), String> {
+        for violation in batch {
+            let index = self.seen;
+            self.seen += 1;
+            let which = || format!("violation {index} (rule `{}`)", violation.rule);
+            if violation.rule.is_empty() {
+                return Err(format!("violation {index} has an empty rule"));
+            }
+            if !is_token(&violation.rule) {
+                return Err(format!(
+                    "{} has whitespace or control characters in its rule",
+                    which()
+                ));
+            }
+            if violation.fingerprint.is_empty() {
+                return Err(format!("{} has an empty fingerprint", which()));
+            }
+            if violation.fingerprint.len() > MAX_FINGERPRINT_BYTES
+                || !is_token(&violation.fingerprint)
+            {
+                return Err(format!(
+                    "{} has an invalid fingerprint: expected at most {MAX_FINGERPRINT_BYTES} bytes without whitespace",
+                    which()
+                ));
+            }
+            if let Some(control) = &violation.control {
+                if !self.declared.contains(control) {
+                    return Err(format!(
+                        "{} names control `{control}`, which `describe` does not declare",
+                        which()
+                    ));
+                }
+                if !self.named.contains(control) {
+                    self.named.insert(control.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Returns why the control results are malformed, if they are: a control
+    /// not declared by `describe`, a control reported twice, a control
+    /// reported `violated` that no violation of any batch names (a violated
+    /// control must rest on at least one violation). Call it after the last
+    /// batch.
+    pub(crate) fn controls(&self, controls: &[ControlResult]) -> Result<(), String> {
+        let mut reported = HashSet::new();
+        for result in controls {
+            if !self.declared.contains(&result.control) {
+                return Err(format!(
+                    "control `{}` is not declared by `describe`",
+                    result.control
+                ));
+            }
+            if !reported.insert(result.control.as_str()) {
+                return Err(format!("control `{}` is reported twice", result.control));
+            }
+            if result.status == ControlStatus::Violated && !self.named.contains(&result.control) {
+                return Err(format!(
+                    "control `{}` is reported violated, but no violation names it",
+                    result.control
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every check over a whole outcome, as one batch.
+#[cfg(test)]
+fn check(outcome: &Outcome, descriptor: &Descriptor) -> Result<(), String> {
+    let mut checker = Checker::new(descriptor);
+    checker.violations(&outcome.violations)?;
+    checker.controls(&outcome.controls)
 }
 
 fn is_token(text: &str) -> bool {
@@ -106,6 +146,8 @@ mod tests {
                 location: None,
                 fingerprint: fingerprint.into(),
                 control: control.map(Into::into),
+                scanner_rule: None,
+                advisories: Vec::new(),
             }],
             controls: vec![],
             notes: vec![],
@@ -195,5 +237,30 @@ mod tests {
         let mut resting = violation("r", "f", Some("ac-1"));
         resting.controls = vec![violated];
         assert_eq!(check(&resting, &d), Ok(()));
+    }
+
+    #[test]
+    fn batches_are_numbered_across_and_controls_rest_on_any_batch() {
+        let d = descriptor();
+        let mut checker = Checker::new(&d);
+        let first = violation("r", "f", Some("ac-1")).violations;
+        let second = violation("r", "f", None).violations;
+        assert_eq!(checker.violations(&first), Ok(()));
+        assert_eq!(checker.violations(&second), Ok(()));
+        let violated = ControlResult {
+            control: "ac-1".into(),
+            status: ControlStatus::Violated,
+            evidence: vec![],
+        };
+        assert_eq!(checker.controls(std::slice::from_ref(&violated)), Ok(()));
+        let bad = violation("r", "", None).violations;
+        assert_eq!(
+            checker.violations(&bad),
+            Err("violation 2 (rule `r`) has an empty fingerprint".into())
+        );
+
+        let mut unnamed = Checker::new(&d);
+        assert_eq!(unnamed.violations(&second), Ok(()));
+        assert!(unnamed.controls(&[violated]).is_err());
     }
 }

@@ -8,6 +8,7 @@
 
 use crate::evidence::EvidenceHost;
 use crate::limits::MemoryLimiter;
+use crate::violations::ViolationsHost;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 use std::pin::Pin;
@@ -34,6 +35,7 @@ pub(crate) struct StoreState {
     wasi: WasiCtx,
     table: ResourceTable,
     pub(crate) evidence: EvidenceHost,
+    pub(crate) violations: ViolationsHost,
     pub(crate) limiter: MemoryLimiter,
 }
 
@@ -50,6 +52,7 @@ impl StoreState {
     /// State for one call into a policy, with stderr going to `stderr`.
     pub(crate) fn new(
         evidence: EvidenceHost,
+        violations: ViolationsHost,
         memory: u64,
         now_unix: i64,
         seed: &str,
@@ -83,6 +86,7 @@ impl StoreState {
             wasi: builder.build(),
             table: ResourceTable::new(),
             evidence,
+            violations,
             limiter: MemoryLimiter::new(memory),
         }
     }

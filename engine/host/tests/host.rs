@@ -4,9 +4,11 @@
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
-use verdict_evidence::policy::{Context, Outcome};
+use verdict_evidence::policy::{Context, ControlStatus, Outcome, Violation};
 use verdict_evidence::{Evidence, FileCoverage, Finding, Kind, Location, Severity};
-use verdict_host::{Host, HostConfig, HostError, HostErrorKind, Limits, PolicyPre, Subject};
+use verdict_host::{
+    Host, HostConfig, HostError, HostErrorKind, Limits, PolicyPre, Subject, ViolationSink,
+};
 
 #[path = "host/table_bomb.rs"]
 mod table_bomb;
@@ -18,6 +20,7 @@ const TESTED_GUESTS: &[&str] = &[
     "echo",
     "env-read",
     "file-open",
+    "flood",
     "forged-text",
     "huge-outcome",
     "memory-bomb",
@@ -79,13 +82,22 @@ fn evaluate(
     evidence: Evidence,
 ) -> Result<Outcome, HostError> {
     let id = policy.descriptor.name.clone();
-    policy.evaluate(
-        &id,
-        &config,
-        &context(),
-        &Arc::new(evidence),
-        &test_limits(),
-    )
+    evaluate_with(policy, &id, &config, &Arc::new(evidence), &test_limits())
+}
+
+/// Evaluates with every violation collected back into the outcome.
+fn evaluate_with(
+    policy: &PolicyPre,
+    id: &str,
+    config: &serde_json::Value,
+    evidence: &Arc<Evidence>,
+    limits: &Limits,
+) -> Result<Outcome, HostError> {
+    let mut violations = Vec::new();
+    let mut outcome = policy.evaluate(id, config, &context(), evidence, limits, &mut violations)?;
+    assert!(outcome.violations.is_empty(), "the host keeps no violation");
+    outcome.violations = violations;
+    Ok(outcome)
 }
 
 fn no_config() -> serde_json::Value {
@@ -165,9 +177,7 @@ fn memory_bomb_is_stopped_at_the_memory_limit() {
         ..test_limits()
     };
     let evidence = Arc::new(Evidence::default());
-    let error = policy
-        .evaluate("bomb", &no_config(), &context(), &evidence, &limits)
-        .unwrap_err();
+    let error = evaluate_with(&policy, "bomb", &no_config(), &evidence, &limits).unwrap_err();
     assert_eq!(
         error.kind(),
         &HostErrorKind::MemoryLimit { limit: 64 << 20 }
@@ -243,7 +253,7 @@ fn guests_see_no_environment_arguments_or_working_directory() {
 }
 
 #[test]
-fn outcomes_over_the_size_limit_are_rejected() {
+fn one_call_over_the_size_limit_is_refused_naming_the_policy() {
     let policy = guest("huge-outcome");
     // Building 2 million violations takes time; this test is about size.
     let limits = Limits {
@@ -252,9 +262,7 @@ fn outcomes_over_the_size_limit_are_rejected() {
         ..Limits::default()
     };
     let evidence = Arc::new(Evidence::default());
-    let error = policy
-        .evaluate("huge", &no_config(), &context(), &evidence, &limits)
-        .unwrap_err();
+    let error = evaluate_with(&policy, "huge", &no_config(), &evidence, &limits).unwrap_err();
     assert_eq!(
         error.kind(),
         &HostErrorKind::OutcomeTooLarge { limit: 64 << 20 }
@@ -266,12 +274,108 @@ fn outcomes_over_the_size_limit_are_rejected() {
 
     // One 300 MB message cannot even be built within the default memory limit.
     let big = serde_json::json!({"mode": "big-message"});
-    let error = policy
-        .evaluate("huge", &big, &context(), &evidence, &test_limits())
-        .unwrap_err();
+    let error = evaluate_with(&policy, "huge", &big, &evidence, &test_limits()).unwrap_err();
     assert!(
         matches!(error.kind(), HostErrorKind::MemoryLimit { .. }),
         "{error}"
+    );
+}
+
+/// Counts what it is given and keeps nothing, as a gate's sink keeps counts.
+#[derive(Default)]
+struct Counter {
+    violations: u64,
+    batches: u64,
+    largest_batch: usize,
+    first: Option<Violation>,
+    last_fingerprint: String,
+}
+
+impl ViolationSink for Counter {
+    fn accept(&mut self, batch: Vec<Violation>) {
+        assert!(!batch.is_empty(), "batches are never empty");
+        self.violations += batch.len() as u64;
+        self.batches += 1;
+        self.largest_batch = self.largest_batch.max(batch.len());
+        if self.first.is_none() {
+            self.first = batch.first().cloned();
+        }
+        self.last_fingerprint
+            .clone_from(&batch[batch.len() - 1].fingerprint);
+    }
+}
+
+/// Issue 10 ("Scale"): a policy objecting to a million things decides. The
+/// guest runs in 32 MiB, far less than a million violations take, and the
+/// host passes on batches of at most 1024 and keeps none.
+#[test]
+fn a_million_violations_in_batches_decide_in_bounded_memory() {
+    let policy = guest("flood");
+    let limits = Limits {
+        memory: 32 << 20,
+        time: Duration::from_secs(120),
+        ..Limits::default()
+    };
+    let mut counter = Counter::default();
+    let outcome = policy
+        .evaluate(
+            "flood",
+            &no_config(),
+            &context(),
+            &Arc::new(Evidence::default()),
+            &limits,
+            &mut counter,
+        )
+        .unwrap();
+    assert_eq!(counter.violations, 1_000_000);
+    assert_eq!(counter.largest_batch, 1024);
+    assert_eq!(counter.batches, 1_000_000_u64.div_ceil(1024));
+    assert_eq!(counter.last_fingerprint, "flood-999999");
+    let first = counter.first.unwrap();
+    assert_eq!(
+        (first.fingerprint.as_str(), first.control.as_deref()),
+        ("flood-0", Some("flood-1"))
+    );
+    assert!(outcome.violations.is_empty());
+    // The control is violated on the strength of the first batch.
+    assert_eq!(outcome.controls.len(), 1);
+    assert_eq!(outcome.controls[0].status, ControlStatus::Violated);
+}
+
+#[test]
+fn each_batched_violation_keeps_the_contract() {
+    let policy = guest("flood");
+    let config = serde_json::json!({"count": 5000, "bad-at": 3000});
+    let error = evaluate(&policy, config, Evidence::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "policy `flood`: malformed outcome: violation 3000 (rule `flood`) has an empty fingerprint"
+    );
+}
+
+#[test]
+fn a_violated_control_rests_on_a_violation_of_any_batch() {
+    // 1500 violations: the one naming the control went in the first batch,
+    // the outcome returned carries none.
+    let policy = guest("flood");
+    let outcome = evaluate(
+        &policy,
+        serde_json::json!({"count": 1500}),
+        Evidence::default(),
+    )
+    .unwrap();
+    assert_eq!(outcome.violations.len(), 1500);
+    assert_eq!(outcome.controls[0].status, ControlStatus::Violated);
+    // With no violation at all, `violated` rests on nothing.
+    let error = evaluate(
+        &policy,
+        serde_json::json!({"count": 0}),
+        Evidence::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "policy `flood`: malformed outcome: control `flood-1` is reported violated, but no violation names it"
     );
 }
 
@@ -367,8 +471,7 @@ fn policies_evaluate_in_parallel() {
         .into_par_iter()
         .map(|i| {
             let id = format!("echo-{i}");
-            policy
-                .evaluate(&id, &no_config(), &context(), &evidence, &test_limits())
+            evaluate_with(&policy, &id, &no_config(), &evidence, &test_limits())
                 .unwrap()
                 .violations
                 .len()

@@ -2,7 +2,8 @@
 //!
 //! Not a criterion bench: one large file, timed a few times, with the peak
 //! resident memory read from `/proc/self/status`. `bench/sarif-ingest.sh`
-//! runs it; `SARIF_BENCH_MB` sets the size (default 100).
+//! runs it; `SARIF_BENCH_MB` sets the size (default 100), `SARIF_BENCH_FILE`
+//! measures a given file instead (the 1M-result log of `bench/peers/`).
 #![expect(clippy::print_stdout, reason = "a benchmark reports on stdout")]
 
 #[path = "support/generate.rs"]
@@ -23,9 +24,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100);
-    let path =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-{megabytes}mb.sarif"));
-    let results = ensure_file(&path, megabytes << 20)?;
+    let (path, results) = match std::env::var_os("SARIF_BENCH_FILE") {
+        Some(file) => (PathBuf::from(file), 0),
+        None => {
+            let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("bench-{megabytes}mb.sarif"));
+            let results = ensure_file(&path, megabytes << 20)?;
+            (path, results)
+        }
+    };
     let bytes = fs_err::read(&path)?;
     let size = bytes.len() as f64 / (1 << 20) as f64;
     println!(
@@ -73,6 +80,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         peak as f64 / 1024.0,
         (peak - before) as f64 / 1024.0
     );
+    let output = {
+        let input = ParseInput {
+            path: &path,
+            bytes: &bytes,
+            options: &options,
+        };
+        let mut output = Output::default();
+        (sarif.parse)(&input, &mut output)?;
+        output
+    };
+    describe_evidence(&output.evidence.findings);
+    drop(output);
     drop(bytes);
 
     // End to end: read, sha256, detect, parse.
@@ -86,6 +105,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         evidence.findings.len()
     );
     Ok(())
+}
+
+/// What the findings take in memory, by part (heap sizes as requested,
+/// before the allocator rounds them up).
+fn describe_evidence(findings: &[verdict_evidence::Finding]) {
+    let count = findings.len().max(1);
+    let per = |bytes: usize| bytes as f64 / count as f64;
+    let message: usize = findings.iter().map(|f| f.message.capacity()).sum();
+    let fingerprint: usize = findings.iter().map(|f| f.fingerprint.capacity()).sum();
+    let level: usize = findings
+        .iter()
+        .map(|f| f.level.as_ref().map_or(0, String::capacity))
+        .sum();
+    let mut paths = std::collections::HashSet::new();
+    let path: usize = findings
+        .iter()
+        .filter_map(|f| f.location.as_ref())
+        .filter(|l| paths.insert(std::sync::Arc::as_ptr(&l.path) as *const u8 as usize))
+        .map(|l| l.path.len() + 16)
+        .sum();
+    println!(
+        "evidence: {} B a finding inline; heap per finding: message {:.0} B, fingerprint {:.0} B, level {:.0} B, paths {:.0} B ({} distinct path allocations)",
+        std::mem::size_of::<verdict_evidence::Finding>(),
+        per(message),
+        per(fingerprint),
+        per(level),
+        per(path),
+        paths.len()
+    );
 }
 
 /// Writes the generated log unless a file of that size is already there.

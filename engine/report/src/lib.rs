@@ -7,7 +7,9 @@
 //! prints such text through [`text`], which keeps it on one line, escapes
 //! control, bidi and invisible characters, and so cannot forge verdict's own
 //! lines; JSON renderers use [`text::json`], which escapes the same
-//! characters faithfully.
+//! characters faithfully; each other format adds its own escaping on top
+//! (XML for JUnit, Markdown and HTML entities, workflow-command escapes).
+//! `docs/reports.md` describes each format.
 //!
 //! ```
 //! use verdict_report::{OutputFormat, render};
@@ -16,36 +18,31 @@
 //! #       "context":{"now":"2026-01-01T00:00:00Z","now_unix":1767225600},
 //! #       "summary":{"policies":0,"passed":0,"warned":0,"failed":0,"errored":0,"skipped":0,"violations":0},
 //! #       "inputs":[],"policies":[]}"#).unwrap();
-//! let text = render(OutputFormat::Console, &verdict);
+//! let format: OutputFormat = "console".parse().unwrap();
+//! let text = render(format, &verdict);
 //! assert!(text.starts_with("verdict: PASS"));
 //! ```
 
+pub mod audit;
 mod render;
+pub mod svg;
 pub mod text;
 
+pub use render::{OutputFormat, RenderOptions, render_to};
 use verdict_gate::document::Verdict;
 
-/// The output formats of `verdict check --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
-    /// A short human summary.
-    Console,
-    /// The verdict document as JSON.
-    Json,
-}
-
-impl OutputFormat {
-    /// Every format with its id, for `--format` parsing and help.
-    pub const ALL: [(&'static str, OutputFormat); 2] = [
-        ("console", OutputFormat::Console),
-        ("json", OutputFormat::Json),
-    ];
-}
-
-/// Renders the verdict in a format. The text ends with a newline.
+/// Renders the verdict in a format, without colour. The text ends with a
+/// newline.
 pub fn render(format: OutputFormat, verdict: &Verdict) -> String {
-    match format {
-        OutputFormat::Console => render::console::render(verdict),
-        OutputFormat::Json => render::json::render(verdict),
-    }
+    render_with(format, verdict, &RenderOptions::default())
+}
+
+/// Renders the verdict in a format with options. The text ends with a
+/// newline.
+pub fn render_with(format: OutputFormat, verdict: &Verdict, options: &RenderOptions) -> String {
+    let mut bytes = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = render_to(format, verdict, options, &mut bytes);
+    // Every renderer writes UTF-8 (strings of the document, escapes, ASCII).
+    String::from_utf8_lossy(&bytes).into_owned()
 }

@@ -1,10 +1,28 @@
 //! Every renderer on one shared sample verdict: a snapshot each (regression
 //! guard) plus checks that could fail on their own (the JSON round-trips, the
-//! console names every policy and its decision in words).
+//! console names every policy and its decision in words, the SARIF output
+//! validates against the official schema …). One module per format under
+//! `render/`; the sample and the forgeries are here.
 
+#[path = "render/github.rs"]
+mod github;
+#[path = "render/gitlab.rs"]
+mod gitlab;
+#[path = "render/junit.rs"]
+mod junit;
+#[path = "render/markdown.rs"]
+mod markdown;
+#[path = "render/sarif.rs"]
+mod sarif;
+
+use std::collections::BTreeMap;
 use verdict_evidence::policy::{Context, ControlResult, ControlStatus, Violation};
 use verdict_evidence::{Kind, Location, NoticeKind, Severity, SkippedFile};
-use verdict_gate::document::{InputRecord, NoticeRecord, PolicyReport, Summary, Verdict};
+use verdict_gate::document::{
+    AttestationRecord, AttestationStatus, BaselineRecord, GateFile, InputRecord, NoticeRecord,
+    OverrideRecord, PolicyReport, Summary, Verdict, ViolationCounts, WaivedViolation, WaiverRecord,
+    WaiverStatus,
+};
 use verdict_gate::{Decision, Enforcement};
 use verdict_report::{OutputFormat, render};
 
@@ -16,6 +34,8 @@ fn violation(rule: &str, message: &str, severity: Severity, line: Option<u32>) -
         location: line.map(|line| Location::new("src/app.py", Some(line), Some(line))),
         fingerprint: format!("{rule}-{}", line.unwrap_or(0)),
         control: None,
+        scanner_rule: None,
+        advisories: Vec::new(),
     }
 }
 
@@ -25,6 +45,14 @@ fn policy(
     decision: Decision,
     violations: Vec<Violation>,
 ) -> PolicyReport {
+    let mut counts = ViolationCounts {
+        violations: violations.len() as u64,
+        ..Default::default()
+    };
+    for violation in &violations {
+        *counts.by_rule.entry(violation.rule.clone()).or_default() += 1;
+        *counts.by_severity.entry(violation.severity).or_default() += 1;
+    }
     PolicyReport {
         id: id.into(),
         plugin: format!("builtin:{id}"),
@@ -32,7 +60,11 @@ fn policy(
         plugin_version: Some(format!("{id} 0.1.0")),
         enforcement,
         decision,
+        counts,
         violations,
+        waived: Vec::new(),
+        overridden: false,
+        effective_from: None,
         controls: Vec::new(),
         notes: Vec::new(),
         error: None,
@@ -41,19 +73,83 @@ fn policy(
     }
 }
 
-/// The sample: one policy of each decision, a long message, twelve
-/// violations (more than the console lists), a notice and a gate error.
+/// The sample: one policy of each decision; twelve violations listed (more
+/// than the console shows) of fifteen counted (three elided beyond the
+/// detail limit), one waived and four in the baseline; a long message; an
+/// overridden soft policy; a rule not in force yet; controls satisfied and
+/// attested; waivers applied, stale and expired; an override, attestations
+/// valid and expired, a baseline, a notice and a gate error.
 fn sample() -> Verdict {
     let many: Vec<Violation> = (1..=12)
         .map(|line| {
-            violation(
+            let mut violation = violation(
                 "sql-injection",
                 "user input reaches a SQL query",
                 Severity::High,
                 Some(line),
-            )
+            );
+            violation.scanner_rule = Some("python.sqli".into());
+            violation
         })
         .collect();
+    let mut scanning = policy("code-scanning", Enforcement::Hard, Decision::Fail, many);
+    scanning.counts.violations = 15;
+    scanning.counts.elided = 3;
+    scanning.counts.by_rule = BTreeMap::from([("sql-injection".into(), 15)]);
+    scanning.counts.by_severity = BTreeMap::from([(Severity::High, 15)]);
+    scanning.counts.waived = 1;
+    scanning.counts.baselined = 4;
+    scanning.waived = vec![WaivedViolation {
+        waiver: "legacy-sql".into(),
+        violation: violation(
+            "sql-injection",
+            "user input reaches a SQL query in legacy code",
+            Severity::Critical,
+            Some(40),
+        ),
+    }];
+    let mut vulnerability = violation(
+        "vulnerability",
+        &format!(
+            "`requests` 2.31.0 is affected by GHSA-9wx4-h78v-vm56: {}",
+            "x".repeat(200)
+        ),
+        Severity::Medium,
+        None,
+    );
+    vulnerability.advisories = vec!["GHSA-9wx4-h78v-vm56".into(), "CVE-2024-35195".into()];
+    let vulnerabilities = policy(
+        "vulnerabilities",
+        Enforcement::Advisory,
+        Decision::Warn,
+        vec![vulnerability],
+    );
+    let mut licenses = policy(
+        "licenses",
+        Enforcement::Soft,
+        Decision::Warn,
+        vec![violation(
+            "license-denied",
+            "`left-pad` is licensed GPL-3.0, which is denied",
+            Severity::Low,
+            None,
+        )],
+    );
+    licenses.overridden = true;
+    let mut secrets = policy(
+        "secrets",
+        Enforcement::Hard,
+        Decision::Warn,
+        vec![violation(
+            "secret",
+            "an AWS access key (AKIA…XYZW) is committed",
+            Severity::Critical,
+            Some(3),
+        )],
+    );
+    secrets.effective_from = Some("2027-01-01".into());
+    let mut coverage = policy("coverage", Enforcement::Hard, Decision::Pass, Vec::new());
+    coverage.notes = vec!["lines 57.67% ≥ 50%".into()];
     let mut errored = policy("custom", Enforcement::Hard, Decision::Error, Vec::new());
     errored.error = Some("policy `custom`: exceeded its time limit of 2s".into());
     let mut skipped = policy(
@@ -65,27 +161,24 @@ fn sample() -> Verdict {
     skipped.skipped = Some("not in scope for environment `staging` and branch `main`".into());
     let mut hipaa = policy("hipaa", Enforcement::Soft, Decision::Pass, Vec::new());
     hipaa.notes = vec!["ignore entry `CVE-2020-0001` matched nothing".into()];
-    hipaa.controls = vec![ControlResult {
-        control: "hipaa-164.312(b)".into(),
-        status: ControlStatus::Satisfied,
-        evidence: vec!["audit-log.json".into()],
-    }];
+    hipaa.controls = vec![
+        ControlResult {
+            control: "hipaa-164.312(b)".into(),
+            status: ControlStatus::Satisfied,
+            evidence: vec!["audit-log.json".into()],
+        },
+        ControlResult {
+            control: "hipaa-164.308(a)(1)(ii)(A)".into(),
+            status: ControlStatus::Attested,
+            evidence: vec!["risk analysis 2026 (attested by ciso@example.com)".into()],
+        },
+    ];
     let policies = vec![
-        policy("code-scanning", Enforcement::Hard, Decision::Fail, many),
-        policy(
-            "vulnerabilities",
-            Enforcement::Advisory,
-            Decision::Warn,
-            vec![violation(
-                "vulnerability",
-                &format!(
-                    "`requests` 2.31.0 is affected by GHSA-9wx4-h78v-vm56: {}",
-                    "x".repeat(200)
-                ),
-                Severity::Medium,
-                None,
-            )],
-        ),
+        scanning,
+        vulnerabilities,
+        licenses,
+        secrets,
+        coverage,
         hipaa,
         errored,
         skipped,
@@ -133,6 +226,68 @@ fn sample() -> Verdict {
             "`reports/npm.json`: the scan did not complete: npm audit did not run: ENOAUDIT".into(),
         ],
         policies,
+        gate_files: vec![GateFile {
+            role: "gate".into(),
+            path: "verdict.toml".into(),
+            sha256: "12".repeat(32),
+        }],
+        waivers: vec![
+            waiver("legacy-sql", WaiverStatus::Applied, 1),
+            waiver("old-cve", WaiverStatus::Stale, 0),
+            waiver("tmp-exception", WaiverStatus::Expired, 0),
+        ],
+        overrides: vec![OverrideRecord {
+            policy: "licenses".into(),
+            reason: "legal approved GPL for the CLI (LEGAL-42)".into(),
+            actor: "octocat".into(),
+            applied: true,
+            violations: 1,
+        }],
+        attestations: vec![
+            AttestationRecord {
+                control: "hipaa-164.308(a)(1)(ii)(A)".into(),
+                statement: "annual risk analysis done".into(),
+                by: "ciso@example.com".into(),
+                date: "2026-03-01".into(),
+                evidence: Some("https://wiki.example.com/risk-2026".into()),
+                expires: "2027-03-01".into(),
+                status: AttestationStatus::Valid,
+            },
+            AttestationRecord {
+                control: "hipaa-164.308(a)(5)".into(),
+                statement: "workforce training done".into(),
+                by: "hr@example.com".into(),
+                date: "2025-01-10".into(),
+                evidence: None,
+                expires: "2026-01-10".into(),
+                status: AttestationStatus::Expired,
+            },
+        ],
+        baseline: Some(BaselineRecord {
+            path: ".verdict/baseline.json".into(),
+            sha256: "34".repeat(32),
+            created: "2026-10-01T00:00:00Z".into(),
+            entries: 6,
+            remaining: 4,
+            fixed: 2,
+            new: 15,
+        }),
+    }
+}
+
+fn waiver(id: &str, status: WaiverStatus, matched: u64) -> WaiverRecord {
+    WaiverRecord {
+        id: id.into(),
+        policy: "code-scanning".into(),
+        fingerprint: None,
+        rule: Some("sql-injection".into()),
+        advisory: None,
+        path: Some("src/legacy/**".into()),
+        reason: format!("{id}: accepted until the rewrite"),
+        owner: "team-payments".into(),
+        expires: "2026-12-31".into(),
+        status,
+        matched,
     }
 }
 
@@ -148,7 +303,7 @@ fn json_round_trips_to_the_same_verdict() {
 #[test]
 fn console_says_every_decision_in_words() {
     let text = render(OutputFormat::Console, &sample());
-    assert!(text.starts_with("verdict: ERROR  (5 policies: 1 passed, 1 failed, 1 warned, 1 errored, 1 skipped; 13 violations)"), "{text}");
+    assert!(text.starts_with("verdict: ERROR  (8 policies: 2 passed, 1 failed, 3 warned, 1 errored, 1 skipped; 18 violations, 1 waived, 4 in the baseline, 1 overridden)"), "{text}");
     for line in [
         "FAIL   code-scanning",
         "WARN   vulnerabilities",
@@ -158,14 +313,59 @@ fn console_says_every_decision_in_words() {
     ] {
         assert!(text.contains(line), "missing `{line}` in\n{text}");
     }
-    // Ten violations listed, then a count of the rest.
-    assert_eq!(text.matches("user input reaches a SQL query").count(), 10);
-    assert!(text.contains("… and 2 more (all in `--format json`)"));
+    // Ten violations listed, then a count of the rest: two more listed in
+    // the document, three only counted.
+    assert_eq!(text.matches("user input reaches a SQL query  ").count(), 10);
+    assert!(
+        text.contains(
+            "… and 5 more (3 counted by rule and severity only, beyond the detail limit)"
+        ),
+        "{text}"
+    );
+    // Waivers, baseline, overrides, rules not in force yet, attestations.
+    for line in [
+        "FAIL   code-scanning    hard      builtin:code-scanning    15 violations (1 waived, 4 in the baseline)",
+        "         waived: 1 by `legacy-sql`",
+        "WARN   licenses         soft      builtin:licenses         1 violation (overridden: warns)",
+        "WARN   secrets          hard      builtin:secrets          1 violation (blocks from 2027-01-01)",
+        "ok     coverage         hard      builtin:coverage         lines 57.67% ≥ 50%",
+        "         controls: 1 attested, 1 satisfied",
+        "  waiver: `old-cve` (code-scanning, owner team-payments): stale, matched nothing: remove it",
+        "  waiver: `tmp-exception` (code-scanning, owner team-payments): expired on 2026-12-31: no longer applies",
+        "override: `licenses` by octocat, 1 violation let through: legal approved GPL for the CLI (LEGAL-42)",
+        "attestations: 2 (1 valid, 1 expired)",
+        "  expired: `hipaa-164.308(a)(5)` by hr@example.com, expired on 2026-01-10: not assessed",
+        "baseline: `.verdict/baseline.json`: 15 new, 4 remaining, 2 fixed (of 6 recorded 2026-10-01T00:00:00Z)",
+    ] {
+        assert!(text.contains(line), "missing `{line}` in\n{text}");
+    }
     // Long messages are cut; the JSON keeps them whole.
     assert!(!text.contains(&"x".repeat(200)));
     assert!(text.contains("exceeded its time limit of 2s"));
     assert!(text.contains("notice: `reports/npm.json`: npm audit did not run: ENOAUDIT"));
+    assert!(!text.contains('\u{1b}'), "no colour unless asked");
     insta::assert_snapshot!("console", text);
+}
+
+#[test]
+fn console_colours_only_its_own_words_when_asked() {
+    let options = verdict_report::RenderOptions { color: true };
+    let text = verdict_report::render_with(OutputFormat::Console, &forged(true), &options);
+    assert!(
+        text.starts_with("verdict: \u{1b}[1;31mERROR\u{1b}[0m  (8 policies"),
+        "{text}"
+    );
+    assert!(text.contains("  \u{1b}[1;31mFAIL \u{1b}[0m  "), "{text}");
+    assert!(text.contains("  \u{1b}[32mok   \u{1b}[0m  "), "{text}");
+    // Without the colour codes it is the plain output: the forged escapes
+    // in the document stayed escaped.
+    let stripped = text
+        .replace("\u{1b}[1;31m", "")
+        .replace("\u{1b}[32m", "")
+        .replace("\u{1b}[33m", "")
+        .replace("\u{1b}[2m", "")
+        .replace("\u{1b}[0m", "");
+    assert_eq!(stripped, render(OutputFormat::Console, &forged(true)));
 }
 
 /// What a pull-request author would write into every text field a report
@@ -198,11 +398,14 @@ fn forged(hostile: bool) -> Verdict {
     };
     let mut verdict = sample();
     verdict.context.branch = Some(text("branch"));
+    verdict.context.repository = Some(text("octo/repo"));
+    verdict.context.environment = Some(text("staging"));
     for error in &mut verdict.errors {
         *error = text(error);
     }
     for input in &mut verdict.inputs {
         input.path = text(&input.path);
+        input.format = text(&input.format);
         input.tool = Some(text("tool"));
     }
     for notice in &mut verdict.notices {
@@ -213,22 +416,74 @@ fn forged(hostile: bool) -> Verdict {
         skipped.path = text(&skipped.path);
         skipped.reason = text(&skipped.reason);
     }
+    let forge_violation = |violation: &mut Violation, text: &mut dyn FnMut(&str) -> String| {
+        violation.rule = text(&violation.rule);
+        violation.message = text(&violation.message);
+        violation.fingerprint = text(&violation.fingerprint);
+        violation.scanner_rule = violation.scanner_rule.as_deref().map(&mut *text);
+        for advisory in &mut violation.advisories {
+            *advisory = text(advisory);
+        }
+        if let Some(location) = &mut violation.location {
+            location.path = text(&location.path).into();
+        }
+    };
     for policy in &mut verdict.policies {
         policy.id = text(&policy.id);
         policy.plugin = text(&policy.plugin);
         policy.plugin_version = Some(text("version"));
         policy.error = policy.error.as_deref().map(&mut text);
         policy.skipped = policy.skipped.as_deref().map(&mut text);
+        policy.effective_from = policy.effective_from.as_deref().map(&mut text);
         for note in &mut policy.notes {
             *note = text(note);
         }
         for violation in &mut policy.violations {
-            violation.rule = text(&violation.rule);
-            violation.message = text(&violation.message);
-            if let Some(location) = &mut violation.location {
-                location.path = text(&location.path).into();
+            forge_violation(violation, &mut text);
+        }
+        for waived in &mut policy.waived {
+            waived.waiver = text(&waived.waiver);
+            forge_violation(&mut waived.violation, &mut text);
+        }
+        policy.counts.by_rule = policy
+            .counts
+            .by_rule
+            .iter()
+            .map(|(rule, count)| (text(rule), *count))
+            .collect();
+        for control in &mut policy.controls {
+            control.control = text(&control.control);
+            for evidence in &mut control.evidence {
+                *evidence = text(evidence);
             }
         }
+    }
+    for waiver in &mut verdict.waivers {
+        waiver.id = text(&waiver.id);
+        waiver.policy = text(&waiver.policy);
+        waiver.reason = text(&waiver.reason);
+        waiver.owner = text(&waiver.owner);
+        waiver.expires = text(&waiver.expires);
+    }
+    for record in &mut verdict.overrides {
+        record.policy = text(&record.policy);
+        record.reason = text(&record.reason);
+        record.actor = text(&record.actor);
+    }
+    for attestation in &mut verdict.attestations {
+        attestation.control = text(&attestation.control);
+        attestation.statement = text(&attestation.statement);
+        attestation.by = text(&attestation.by);
+        attestation.date = text(&attestation.date);
+        attestation.expires = text(&attestation.expires);
+        attestation.evidence = attestation.evidence.as_deref().map(&mut text);
+    }
+    if let Some(baseline) = &mut verdict.baseline {
+        baseline.path = text(&baseline.path);
+        baseline.created = text(&baseline.created);
+    }
+    for file in &mut verdict.gate_files {
+        file.path = text(&file.path);
     }
     verdict
 }
@@ -273,7 +528,7 @@ fn console_keeps_forged_text_inert_on_its_own_lines() {
         lines
             .next()
             .unwrap()
-            .starts_with("verdict: ERROR  (5 policies"),
+            .starts_with("verdict: ERROR  (8 policies"),
         "{text}"
     );
     for line in lines {
@@ -318,4 +573,71 @@ fn console_cuts_a_huge_field_and_says_how_long_it_was() {
     assert!(text.contains("… (70000 chars)"), "{text}");
     assert!(text.contains("… (70003 chars)"), "{text}");
     assert!(text.len() < 10_000, "{}", text.len());
+}
+
+#[test]
+#[ignore = "prints every format of the sample, for reviewing by eye"]
+fn show() {
+    for (id, format) in OutputFormat::ALL {
+        if std::env::var("SHOW").is_ok_and(|want| want.split(',').any(|w| w == *id)) {
+            println!("===== {id}\n{}", render(*format, &sample()));
+            println!("===== {id} forged\n{}", render(*format, &forged(true)));
+        }
+    }
+}
+
+/// Prints how long each format takes on a large document (100,000 listed
+/// violations over ten policies) and how much it writes: figures for the
+/// report, not assertions. `cargo test --release -p verdict-report --test
+/// render -- --ignored --nocapture large`.
+#[test]
+#[ignore = "a measurement, run by hand in release"]
+fn large_document_figures() {
+    let mut verdict = sample();
+    for policy in verdict.policies.iter_mut().take(3) {
+        policy.violations = (1..=33_334)
+            .map(|line| {
+                let mut v = violation(
+                    "rule",
+                    "a finding message of ordinary length, with a path",
+                    Severity::High,
+                    Some(line),
+                );
+                v.fingerprint = format!("{}-{line}", policy.id);
+                v
+            })
+            .collect();
+        policy.counts.violations = 33_334;
+    }
+    verdict.summary = Summary::of(&verdict.policies);
+    for (id, format) in OutputFormat::ALL {
+        let start = std::time::Instant::now();
+        let mut sink = std::io::sink();
+        let mut counter = Counter {
+            bytes: 0,
+            inner: &mut sink,
+        };
+        verdict_report::render_to(*format, &verdict, &Default::default(), &mut counter).unwrap();
+        println!(
+            "{id:<9} {:>8.1} ms {:>12} bytes",
+            start.elapsed().as_secs_f64() * 1000.0,
+            counter.bytes
+        );
+    }
+}
+
+struct Counter<'a> {
+    bytes: usize,
+    inner: &'a mut dyn std::io::Write,
+}
+
+impl std::io::Write for Counter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes += buf.len();
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }

@@ -34,6 +34,7 @@ pub mod bindings {
 use bindings::exports::verdict::policy::policy as export;
 use bindings::verdict::policy::evidence as import;
 use bindings::verdict::policy::types as wit;
+use bindings::verdict::policy::violations;
 
 /// Evidence read through the host's `evidence` import.
 pub(crate) struct HostBackend;
@@ -542,19 +543,27 @@ fn to_descriptor(d: crate::Descriptor) -> wit::Descriptor {
     }
 }
 
+fn to_violation(v: crate::Violation) -> wit::Violation {
+    wit::Violation {
+        rule: v.rule,
+        message: v.message,
+        severity: to_severity(v.severity),
+        location: v.location.map(to_location),
+        fingerprint: v.fingerprint,
+        control: v.control,
+        scanner_rule: v.scanner_rule,
+        advisories: v.advisories,
+    }
+}
+
+/// Sends a batch of violations to the host.
+fn report(batch: Vec<crate::Violation>) {
+    let batch: Vec<wit::Violation> = batch.into_iter().map(to_violation).collect();
+    violations::report(&batch);
+}
+
 fn to_outcome(o: crate::Outcome) -> wit::Outcome {
-    let violations = o
-        .violations
-        .into_iter()
-        .map(|v| wit::Violation {
-            rule: v.rule,
-            message: v.message,
-            severity: to_severity(v.severity),
-            location: v.location.map(to_location),
-            fingerprint: v.fingerprint,
-            control: v.control,
-        })
-        .collect();
+    let violations = o.violations.into_iter().map(to_violation).collect();
     let controls = o
         .controls
         .into_iter()
@@ -588,9 +597,13 @@ pub fn evaluate<P: crate::Policy>(
     context_: wit::Context,
 ) -> Result<wit::Outcome, String> {
     let evidence = crate::Evidence::new(Box::new(HostBackend));
-    crate::run::<P>(&config, &context(context_), &evidence)
-        .map(to_outcome)
-        .map_err(|error| error.to_string())
+    let mut outcome = crate::report::reporting(report, || {
+        crate::run::<P>(&config, &context(context_), &evidence)
+    })
+    .map_err(|error| error.to_string())?;
+    // What is left goes in batches too, so the outcome returned stays small.
+    crate::report::in_batches(std::mem::take(&mut outcome.violations), report);
+    Ok(to_outcome(outcome))
 }
 
 #[doc(hidden)]

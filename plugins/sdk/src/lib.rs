@@ -35,23 +35,30 @@
 //!     }
 //!
 //!     fn evaluate(config: Config, _context: &Context, evidence: &Evidence) -> Result<Outcome, Error> {
-//!         let violations = evidence
-//!             .findings(Filter::default().min_severity(config.fail_on))
-//!             .map(|finding| {
-//!                 Violation::new("finding", finding.message)
-//!                     .severity(finding.severity)
-//!                     .location(finding.location)
-//!                     .fingerprint(finding.fingerprint)
-//!                     .build()
-//!             })
-//!             .collect();
-//!         Ok(Outcome::violations(violations))
+//!         let mut outcome = Outcome::pass();
+//!         // Pushed violations leave for the host in batches as they are found.
+//!         outcome.extend(
+//!             evidence
+//!                 .findings(Filter::default().min_severity(config.fail_on))
+//!                 .map(|finding| {
+//!                     Violation::new("finding", finding.message)
+//!                         .severity(finding.severity)
+//!                         .location(finding.location)
+//!                         .fingerprint(finding.fingerprint)
+//!                         .build()
+//!                 }),
+//!         );
+//!         Ok(outcome)
 //!     }
 //! }
 //!
 //! verdict_policy_sdk::export_policy!(NoBadFindings);
 //! # fn main() {}
 //! ```
+//!
+//! Evidence arrives in batches ([`Batches`]) and violations leave in batches
+//! ([`Outcome::push`]), so a policy over a million findings holds neither all
+//! the findings nor all its violations.
 //!
 //! Configuration that does not deserialize into `Config` makes `evaluate`
 //! return an error naming the field, so the gate's decision is `error`, never
@@ -63,6 +70,7 @@ mod evidence;
 mod glob;
 mod host;
 mod outcome;
+mod report;
 #[cfg(not(target_family = "wasm"))]
 pub mod testing;
 mod types;
@@ -80,6 +88,7 @@ pub use outcome::{
     Context, Control, ControlResult, ControlStatus, Descriptor, Error, Outcome, Violation,
     ViolationBuilder, fingerprint,
 };
+pub use report::{REPORT_BATCH, REPORT_BYTES};
 pub use types::{
     AdvisoryKind, AdvisoryKinds, ChangeStatus, ChangedFile, Commit, Component, CoverageTotals,
     Document, FileCoverage, Filter, Finding, Kind, Levels, LineRange, Location, Notice, NoticeKind,

@@ -88,6 +88,12 @@ pub struct Violation {
     pub fingerprint: String,
     /// The control it violates, when any.
     pub control: Option<String>,
+    /// The scanner's rule id when it is about a finding or a secret; a
+    /// waiver's `rule` matches it as well as `rule`.
+    pub scanner_rule: Option<String>,
+    /// The advisory ids it is about, with aliases; a waiver's `advisory`
+    /// matches any of them.
+    pub advisories: Vec<String>,
 }
 
 impl Violation {
@@ -111,6 +117,8 @@ impl Violation {
             subject: None,
             fingerprint: None,
             control: None,
+            scanner_rule: None,
+            advisories: Vec::new(),
         }
     }
 }
@@ -126,6 +134,8 @@ pub struct ViolationBuilder {
     subject: Option<String>,
     fingerprint: Option<String>,
     control: Option<String>,
+    scanner_rule: Option<String>,
+    advisories: Vec<String>,
 }
 
 impl ViolationBuilder {
@@ -159,6 +169,18 @@ impl ViolationBuilder {
         self
     }
 
+    /// The scanner's rule id it is about, so that waivers can name it.
+    pub fn scanner_rule(mut self, rule: impl Into<String>) -> Self {
+        self.scanner_rule = Some(rule.into());
+        self
+    }
+
+    /// The advisory ids it is about (with aliases), so that waivers can name them.
+    pub fn advisories<I: IntoIterator<Item = S>, S: Into<String>>(mut self, ids: I) -> Self {
+        self.advisories = ids.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// The violation.
     pub fn build(self) -> Violation {
         let fingerprint = match self.fingerprint {
@@ -182,6 +204,8 @@ impl ViolationBuilder {
             location: self.location,
             fingerprint,
             control: self.control,
+            scanner_rule: self.scanner_rule,
+            advisories: self.advisories,
         }
     }
 }
@@ -233,9 +257,18 @@ impl ControlResult {
 }
 
 /// What `evaluate` returns. Empty means the policy passes.
+///
+/// Add violations with [`push`](Outcome::push) (or `extend`) as you find
+/// them: in the sandbox, every [`REPORT_BATCH`](crate::REPORT_BATCH) of them
+/// goes to the host at once and leaves `violations`, so a policy objecting
+/// to a million findings never holds a million violations. Violations go in
+/// the order pushed and, once sent, cannot be taken back: sort or dedup
+/// before pushing. In native tests ([`testing`](crate::testing)) they are
+/// collected back, so the outcome you get holds all of them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
-    /// Violations; empty means the policy passes.
+    /// Violations not sent yet; what is left when `evaluate` returns is
+    /// sent in batches too.
     pub violations: Vec<Violation>,
     /// Control results, for compliance policies.
     pub controls: Vec<ControlResult>,
@@ -250,7 +283,8 @@ impl Outcome {
         Outcome::default()
     }
 
-    /// These violations and no control results.
+    /// These violations and no control results. Fine for a few; when there
+    /// may be many, [`push`](Outcome::push) them as you go instead.
     pub fn violations(violations: Vec<Violation>) -> Self {
         Outcome {
             violations,
@@ -258,9 +292,26 @@ impl Outcome {
         }
     }
 
-    /// Whether the policy passes.
+    /// Adds a violation; a full batch goes to the host now (see [`Outcome`]).
+    pub fn push(&mut self, violation: Violation) {
+        let bytes = crate::report::size(&violation);
+        self.violations.push(violation);
+        crate::report::pushed(&mut self.violations, bytes);
+    }
+
+    /// Whether the policy passes: no violation here, and none sent from any
+    /// outcome of this evaluation.
     pub fn passed(&self) -> bool {
-        self.violations.is_empty()
+        self.violations.is_empty() && crate::report::sent() == 0
+    }
+}
+
+/// [`push`](Outcome::push)es each violation.
+impl Extend<Violation> for Outcome {
+    fn extend<I: IntoIterator<Item = Violation>>(&mut self, violations: I) {
+        for violation in violations {
+            self.push(violation);
+        }
     }
 }
 

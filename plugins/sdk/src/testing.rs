@@ -10,12 +10,15 @@
 //! ```
 
 use crate::{Context, Error, Evidence, MemoryEvidence, Outcome, Policy};
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// Evaluates `P` as the host would: validates `config` (JSON text) against
 /// the schema `P` declares (an invalid configuration is an `Err` naming the
 /// key, as the gate's configuration error would be), parses it, gives the
 /// policy only the kinds it declares (reading another kind panics), and uses
-/// [`context`] as the run context.
+/// [`context`] as the run context. The outcome holds every violation, those
+/// [`Outcome::push`] sent in batches first, in order.
 pub fn evaluate<P: Policy>(config: &str, evidence: MemoryEvidence) -> Result<Outcome, Error> {
     evaluate_in::<P>(config, &context(), evidence)
 }
@@ -29,7 +32,18 @@ pub fn evaluate_in<P: Policy>(
     let descriptor = P::describe();
     validate(&descriptor.config_schema, config)?;
     evidence.consumes = Some(descriptor.consumes);
-    crate::run::<P>(config, context, &Evidence::from(evidence))
+    // Batches pushed during the evaluation come back here, in order, as the
+    // host would pass them on.
+    let sent = Rc::new(RefCell::new(Vec::new()));
+    let collect = Rc::clone(&sent);
+    let mut outcome = crate::report::reporting(
+        move |batch| collect.borrow_mut().extend(batch),
+        || crate::run::<P>(config, context, &Evidence::from(evidence)),
+    )?;
+    let mut violations = sent.take();
+    violations.append(&mut outcome.violations);
+    outcome.violations = violations;
+    Ok(outcome)
 }
 
 /// Checks `config` against `schema` (both JSON text) as the host does before

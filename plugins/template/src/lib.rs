@@ -62,6 +62,8 @@ impl Policy for MaxFindings {
             config.min_severity, config.max
         );
         // The subject keeps the fingerprint stable while the count changes.
+        // One violation; a policy that may raise many `outcome.push`es each
+        // as it finds it, and the SDK sends them to the host in batches.
         Ok(Outcome::violations(vec![
             Violation::new("too-many-findings", message)
                 .subject("total")

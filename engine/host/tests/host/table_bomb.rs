@@ -160,6 +160,7 @@ fn tables_count_against_an_evaluations_memory_limit() {
             &context(),
             &Arc::new(Evidence::default()),
             &limits,
+            &mut Vec::new(),
         )
         .unwrap_err();
     assert_eq!(
@@ -175,6 +176,7 @@ fn tables_count_against_an_evaluations_memory_limit() {
             &context(),
             &Arc::new(Evidence::default()),
             &limits,
+            &mut Vec::new(),
         )
         .unwrap();
     assert!(outcome.violations.is_empty());

@@ -101,13 +101,31 @@ pub(crate) fn detect(sniff: &Sniff<'_>) -> bool {
 }
 
 pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), FormatError> {
-    parse_bytes(input.bytes, output, PARALLEL_MIN_RESULTS)
+    parse_bytes(input.bytes, output, &Split::DEFAULT)
 }
 
-/// Parses a SARIF log, converting result arrays of at least `parallel_min`
-/// elements in parallel (a parameter so tests can check both paths agree).
-fn parse_bytes(bytes: &[u8], output: &mut Output, parallel_min: usize) -> Result<(), FormatError> {
-    let mut layout = Layout::scan(bytes).map_err(|error| syntax_error(bytes, &error))?;
+/// When work on one file is split over cores (parameters, so that tests can
+/// check that every split gives what the sequential parse gives).
+struct Split {
+    /// Result arrays at least this long are converted in parallel.
+    parallel_min: usize,
+    /// `results` arrays are scanned in waves of stretches this long (with
+    /// two tasks a wave), instead of the default sizes.
+    scan_chunk: Option<usize>,
+}
+
+impl Split {
+    const DEFAULT: Split = Split {
+        parallel_min: PARALLEL_MIN_RESULTS,
+        scan_chunk: None,
+    };
+}
+
+/// Parses a SARIF log.
+fn parse_bytes(bytes: &[u8], output: &mut Output, split: &Split) -> Result<(), FormatError> {
+    let parallel_min = split.parallel_min;
+    let mut layout =
+        Layout::scan(bytes, split.scan_chunk).map_err(|error| syntax_error(bytes, &error))?;
     let mut version = None;
     let mut runs = None;
     for member in &layout.top {
@@ -142,6 +160,9 @@ fn parse_bytes(bytes: &[u8], output: &mut Output, parallel_min: usize) -> Result
     let runs = layout
         .elements(bytes, runs)
         .map_err(|error| shape_error(bytes, &error, "`runs` must be an array"))?;
+    // One allocation for every run's findings, instead of growing (and
+    // copying) the vector run by run.
+    output.evidence.findings.reserve_exact(layout.results);
     let mut warnings = Vec::new();
     let mut kinds = BTreeSet::new();
     for (index, run) in runs.iter().enumerate() {
@@ -173,13 +194,16 @@ struct Layout<'a> {
     top: Vec<Member<'a>>,
     objects: HashMap<usize, Vec<Member<'a>>>,
     arrays: HashMap<usize, Vec<Span>>,
+    /// Elements of all `results` arrays found.
+    results: usize,
 }
 
 impl<'a> Layout<'a> {
-    fn scan(bytes: &'a [u8]) -> Result<Layout<'a>, ScanError> {
+    fn scan(bytes: &'a [u8], chunk: Option<usize>) -> Result<Layout<'a>, ScanError> {
         let start = scan::skip_whitespace(bytes, 0);
         let mut objects = HashMap::new();
         let mut arrays = HashMap::new();
+        let mut count = 0;
         let array_at = |at: usize| bytes.get(at) == Some(&b'[');
         let (top, end) = scan::members_with(bytes, start, |key, at| {
             if key != b"runs" || !array_at(at) {
@@ -193,8 +217,11 @@ impl<'a> Layout<'a> {
                     if key != b"results" || !array_at(at) {
                         return scan::value(bytes, at);
                     }
-                    let (results, end) =
-                        scan::elements_with(bytes, at, |at| scan::value(bytes, at))?;
+                    let (results, end) = match chunk {
+                        None => scan::elements_parallel(bytes, at)?,
+                        Some(chunk) => scan::elements_in_waves(bytes, at, 2, chunk, chunk)?,
+                    };
+                    count += results.len();
                     arrays.insert(at, results);
                     Ok(Span { start: at, end })
                 })?;
@@ -209,6 +236,7 @@ impl<'a> Layout<'a> {
             top,
             objects,
             arrays,
+            results: count,
         })
     }
 
@@ -383,18 +411,23 @@ fn parse_run<'a>(
     if !elements.is_empty() {
         kinds.insert(Kind::Findings);
     }
-    // Each result is converted on its own; rayon writes the outputs straight
-    // into one vector in file order. Warnings are rare: a shared list,
-    // sorted afterwards so both paths report them in the same order.
+    // Each result is converted on its own; rayon writes the findings
+    // straight into the evidence, in file order, without an intermediate
+    // vector. A result that fails leaves a placeholder and its error; the
+    // first error in file order is returned, as a sequential parse would.
+    // Warnings are rare: a shared list, sorted afterwards so both paths
+    // report them in the same order.
     let run_warnings = Mutex::new(Vec::new());
+    let first_error: Mutex<Option<(usize, FormatError)>> = Mutex::new(None);
     let warn = |warning: String| {
         run_warnings
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(warning)
     };
+    let placeholder = Finding::new(0, context.tool.clone(), context.tool.clone());
     let convert = |interner: &mut result::Interner, (number, span): (usize, &Span)| {
-        convert_one(
+        let converted = convert_one(
             bytes,
             &context,
             index,
@@ -402,33 +435,38 @@ fn parse_run<'a>(
             *span,
             interner,
             &mut |warning| warn(warning),
-        )
+        );
+        converted.unwrap_or_else(|error| {
+            let mut first = first_error.lock().unwrap_or_else(PoisonError::into_inner);
+            if first.as_ref().is_none_or(|(at, _)| number < *at) {
+                *first = Some((number, error));
+            }
+            placeholder.clone()
+        })
     };
-    let mut converted: Vec<Result<Finding, FormatError>> = Vec::new();
+    let findings = &mut output.evidence.findings;
     if elements.len() >= parallel_min {
-        elements
-            .par_iter()
-            .enumerate()
-            .with_min_len(256)
-            .map_init(result::Interner::default, convert)
-            .collect_into_vec(&mut converted);
+        findings.par_extend(
+            elements
+                .par_iter()
+                .enumerate()
+                .with_min_len(256)
+                .map_init(result::Interner::default, convert),
+        );
     } else {
         let mut interner = result::Interner::default();
-        converted = elements
-            .iter()
-            .enumerate()
-            .map(|item| convert(&mut interner, item))
-            .collect();
+        findings.extend(
+            elements
+                .iter()
+                .enumerate()
+                .map(|item| convert(&mut interner, item)),
+        );
     }
-    // Collecting `Result`s into findings reuses the vector in place, so a
-    // run's findings are not held twice at the peak.
-    let mut findings = converted
-        .into_iter()
-        .collect::<Result<Vec<Finding>, FormatError>>()?;
-    if output.evidence.findings.is_empty() {
-        output.evidence.findings = findings;
-    } else {
-        output.evidence.findings.append(&mut findings);
+    if let Some((_, error)) = first_error
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+    {
+        return Err(error);
     }
     let mut run_warnings = run_warnings
         .into_inner()
@@ -535,10 +573,20 @@ fn deserialize_result<'a>(
         );
         return Err(at_offset(bytes, span.start, &message));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(span.of(bytes));
-    model::ResultDef::deserialize(&mut deserializer)
-        .and_then(|result| deserializer.end().map(|()| result))
-        .map_err(|error| json_error(bytes, span.start, &at(), &error))
+    // Checked as UTF-8 once here, the result's strings are not checked one
+    // by one again; invalid UTF-8 takes the checking path and its error.
+    let parsed = match std::str::from_utf8(span.of(bytes)) {
+        Ok(text) => whole_value(serde_json::Deserializer::from_str(text)),
+        Err(_) => whole_value(serde_json::Deserializer::from_slice(span.of(bytes))),
+    };
+    parsed.map_err(|error| json_error(bytes, span.start, &at(), &error))
+}
+
+/// The one value `deserializer` holds, and nothing after it.
+fn whole_value<'a, R: serde_json::de::Read<'a>, T: Deserialize<'a>>(
+    mut deserializer: serde_json::Deserializer<R>,
+) -> Result<T, serde_json::Error> {
+    T::deserialize(&mut deserializer).and_then(|value| deserializer.end().map(|()| value))
 }
 
 /// Converts the result at `span`, number `number` of run `run`.
@@ -672,8 +720,62 @@ mod tests {
     use super::*;
 
     fn parse_str(json: &str, parallel_min: usize) -> Result<Output, FormatError> {
+        let split = Split {
+            parallel_min,
+            scan_chunk: None,
+        };
         let mut output = Output::default();
-        parse_bytes(json.as_bytes(), &mut output, parallel_min).map(|()| output)
+        parse_bytes(json.as_bytes(), &mut output, &split).map(|()| output)
+    }
+
+    /// What a parse gives, comparable.
+    type Parsed = Result<(verdict_evidence::Evidence, Option<String>, Option<Vec<Kind>>), FormatError>;
+
+    fn parse_split(bytes: &[u8], split: &Split) -> Parsed {
+        let mut output = Output::default();
+        parse_bytes(bytes, &mut output, split).map(|()| (output.evidence, output.tool, output.kinds))
+    }
+
+    #[test]
+    fn every_split_of_the_corpus_parses_as_the_sequential_parse() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+        let mut files = Vec::new();
+        for folder in ["corpus/sarif", "bad", "bad/forged-output", "sarif"] {
+            let Ok(entries) = std::fs::read_dir(root.join(folder)) else {
+                continue;
+            };
+            for entry in entries {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "sarif" || e == "json")
+                    && path.to_string_lossy().contains("sarif")
+                {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.len() >= 30, "{files:?}");
+        let sequential = Split {
+            parallel_min: usize::MAX,
+            scan_chunk: Some(usize::MAX),
+        };
+        let (mut results, mut errors) = (0, 0);
+        for path in &files {
+            let bytes = std::fs::read(path).unwrap();
+            let expected = parse_split(&bytes, &sequential);
+            match &expected {
+                Ok((evidence, ..)) => results += evidence.findings.len(),
+                Err(_) => errors += 1,
+            }
+            for split in [
+                Split::DEFAULT,
+                Split { parallel_min: 1, scan_chunk: Some(1) },
+                Split { parallel_min: 2, scan_chunk: Some(97) },
+                Split { parallel_min: 7, scan_chunk: Some(4096) },
+            ] {
+                assert_eq!(parse_split(&bytes, &split), expected, "{}", path.display());
+            }
+        }
+        assert!(results > 1000 && errors > 5, "{results} findings, {errors} errors");
     }
 
     #[test]
@@ -687,6 +789,15 @@ mod tests {
         let parallel = parse_str(&json, 1).unwrap();
         assert_eq!(sequential.evidence.findings.len(), 1000);
         assert_eq!(sequential.evidence, parallel.evidence);
+        // The first error in file order, whichever task meets it first.
+        let bad = json.replacen(r#""ruleId":"r""#, r#""ruleId":1"#, 1).replacen(
+            r#""ruleId":"r""#,
+            r#""ruleId":2"#,
+            400,
+        );
+        let sequential = parse_str(&bad, usize::MAX).unwrap_err();
+        assert_eq!(parse_str(&bad, 1).unwrap_err(), sequential);
+        assert!(sequential.message.contains("results[0]"), "{sequential}");
     }
 
     #[test]

@@ -173,7 +173,7 @@ impl Policy for CodeScanning {
             .exclude_rules(config.exclude_rules.iter().cloned())
             .paths(config.paths.iter().cloned())
             .exclude_paths(config.exclude.iter().cloned());
-        let mut violations = Vec::new();
+        let mut outcome = Outcome::pass();
         let mut counted = [0u64; Severity::ALL.len()];
         for finding in evidence.findings(filter) {
             if !selection.selects(&finding) {
@@ -186,14 +186,14 @@ impl Policy for CodeScanning {
                     .position(|s| *s == severity)
                     .unwrap_or(0)] += 1;
             } else if severity >= config.fail_on {
-                violations.push(violation(finding));
+                outcome.push(violation(finding));
             }
         }
         for (severity, count) in Severity::ALL.into_iter().zip(counted) {
             if let Some(allowed) = config.max.of(severity)
                 && count > allowed
             {
-                violations.push(
+                outcome.push(
                     Violation::new(
                         "max-findings",
                         format!("{count} {severity} findings, more than the {allowed} allowed"),
@@ -204,7 +204,7 @@ impl Policy for CodeScanning {
                 );
             }
         }
-        Ok(Outcome::violations(violations))
+        Ok(outcome)
     }
 }
 
@@ -229,6 +229,7 @@ fn violation(finding: Finding) -> Violation {
         .severity(finding.severity)
         .location(finding.location)
         .fingerprint(finding.fingerprint)
+        .scanner_rule(finding.rule_id)
         .build()
 }
 

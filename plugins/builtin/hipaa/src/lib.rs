@@ -1,5 +1,7 @@
-//! The `hipaa` built-in: a control matrix for the technical safeguards of
-//! the HIPAA Security Rule (45 CFR 164.312).
+//! The `hipaa` built-in: a control matrix for the HIPAA Security Rule: the
+//! technical safeguards (45 CFR 164.312) assessed from evidence, and the
+//! administrative (164.308) and physical (164.310) safeguards no machine
+//! can check, reported so that a person can attest them.
 //!
 //! The mapping from evidence to controls is configuration, not code
 //! (`policies/frameworks/hipaa.toml`, given with `config-file`): for each
@@ -15,13 +17,23 @@
 //! - `not-assessed` when no evidence of the control's kinds was given; its
 //!   evidence says which were missing.
 //!
+//! A control marked `attestation = true` (a risk analysis, workforce
+//! training) maps no evidence: it is always `not-assessed`, saying it needs
+//! an attestation, and the gate shows it `attested` while an
+//! `[[attestation]]` of it is in force. It never fails the policy.
+//!
 //! A matrix in which no control could be assessed is an error (fail closed):
-//! an empty matrix must not read as a pass.
+//! an empty matrix must not read as a pass. Controls that need an
+//! attestation do not count: a mapping of only those is an error too.
 
 use glob::{MatchOptions, Pattern};
 use serde::Deserialize;
+use serde::de::{Error as _, MapAccess, Visitor};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use verdict_policy_sdk::schemars::JsonSchema;
+use std::fmt;
+use verdict_policy_sdk::schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use verdict_policy_sdk::serde_json;
 use verdict_policy_sdk::{
     Context, Control, ControlResult, ControlStatus, Descriptor, Error, Evidence, Filter, Finding,
     Kind, Outcome, Policy, Secret, Severity, Source, TestStatus, TestSuite, Violation,
@@ -31,9 +43,93 @@ use verdict_policy_sdk::{
 /// The `hipaa` policy.
 pub struct Hipaa;
 
-/// The controls of 45 CFR 164.312 a mapping can name, in the CFR's order:
-/// the standards and their implementation specifications.
-pub const CONTROLS: [(&str, &str); 12] = [
+/// The controls a mapping can name, in the CFR's order: the standards and
+/// implementation specifications of the administrative (45 CFR 164.308),
+/// physical (164.310) and technical (164.312) safeguards, each with the
+/// CFR's title. The one list of the controls: the descriptor, the schema of
+/// `controls` and the check of the mapping's keys all derive from it.
+pub const CONTROLS: &[(&str, &str)] = &[
+    // Administrative safeguards, 164.308.
+    ("hipaa-164.308(a)(1)(i)", "Security management process"),
+    ("hipaa-164.308(a)(1)(ii)(A)", "Risk analysis"),
+    ("hipaa-164.308(a)(1)(ii)(B)", "Risk management"),
+    ("hipaa-164.308(a)(1)(ii)(C)", "Sanction policy"),
+    (
+        "hipaa-164.308(a)(1)(ii)(D)",
+        "Information system activity review",
+    ),
+    ("hipaa-164.308(a)(2)", "Assigned security responsibility"),
+    ("hipaa-164.308(a)(3)(i)", "Workforce security"),
+    (
+        "hipaa-164.308(a)(3)(ii)(A)",
+        "Authorization and/or supervision",
+    ),
+    (
+        "hipaa-164.308(a)(3)(ii)(B)",
+        "Workforce clearance procedure",
+    ),
+    ("hipaa-164.308(a)(3)(ii)(C)", "Termination procedures"),
+    ("hipaa-164.308(a)(4)(i)", "Information access management"),
+    (
+        "hipaa-164.308(a)(4)(ii)(A)",
+        "Isolating health care clearinghouse functions",
+    ),
+    ("hipaa-164.308(a)(4)(ii)(B)", "Access authorization"),
+    (
+        "hipaa-164.308(a)(4)(ii)(C)",
+        "Access establishment and modification",
+    ),
+    ("hipaa-164.308(a)(5)(i)", "Security awareness and training"),
+    ("hipaa-164.308(a)(5)(ii)(A)", "Security reminders"),
+    (
+        "hipaa-164.308(a)(5)(ii)(B)",
+        "Protection from malicious software",
+    ),
+    ("hipaa-164.308(a)(5)(ii)(C)", "Log-in monitoring"),
+    ("hipaa-164.308(a)(5)(ii)(D)", "Password management"),
+    ("hipaa-164.308(a)(6)(i)", "Security incident procedures"),
+    ("hipaa-164.308(a)(6)(ii)", "Response and reporting"),
+    ("hipaa-164.308(a)(7)(i)", "Contingency plan"),
+    ("hipaa-164.308(a)(7)(ii)(A)", "Data backup plan"),
+    ("hipaa-164.308(a)(7)(ii)(B)", "Disaster recovery plan"),
+    (
+        "hipaa-164.308(a)(7)(ii)(C)",
+        "Emergency mode operation plan",
+    ),
+    (
+        "hipaa-164.308(a)(7)(ii)(D)",
+        "Testing and revision procedures",
+    ),
+    (
+        "hipaa-164.308(a)(7)(ii)(E)",
+        "Applications and data criticality analysis",
+    ),
+    ("hipaa-164.308(a)(8)", "Evaluation"),
+    (
+        "hipaa-164.308(b)(1)",
+        "Business associate contracts and other arrangements",
+    ),
+    (
+        "hipaa-164.308(b)(3)",
+        "Written contract or other arrangement",
+    ),
+    // Physical safeguards, 164.310.
+    ("hipaa-164.310(a)(1)", "Facility access controls"),
+    ("hipaa-164.310(a)(2)(i)", "Contingency operations"),
+    ("hipaa-164.310(a)(2)(ii)", "Facility security plan"),
+    (
+        "hipaa-164.310(a)(2)(iii)",
+        "Access control and validation procedures",
+    ),
+    ("hipaa-164.310(a)(2)(iv)", "Maintenance records"),
+    ("hipaa-164.310(b)", "Workstation use"),
+    ("hipaa-164.310(c)", "Workstation security"),
+    ("hipaa-164.310(d)(1)", "Device and media controls"),
+    ("hipaa-164.310(d)(2)(i)", "Disposal"),
+    ("hipaa-164.310(d)(2)(ii)", "Media re-use"),
+    ("hipaa-164.310(d)(2)(iii)", "Accountability"),
+    ("hipaa-164.310(d)(2)(iv)", "Data backup and storage"),
+    // Technical safeguards, 164.312.
     ("hipaa-164.312(a)(1)", "Access control"),
     ("hipaa-164.312(a)(2)(i)", "Unique user identification"),
     ("hipaa-164.312(a)(2)(ii)", "Emergency access procedure"),
@@ -51,14 +147,19 @@ pub const CONTROLS: [(&str, &str); 12] = [
     ("hipaa-164.312(e)(2)(ii)", "Encryption"),
 ];
 
+/// What a control that only a person can vouch for says instead of evidence.
+pub const NEEDS_ATTESTATION: &str =
+    "no machine can check this control: it needs an `[[attestation]]` in the gate file";
+
 /// Configuration; see docs/policies/hipaa.md.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(crate = "verdict_policy_sdk::schemars")]
 pub struct Config {
-    /// The mapping: one table per control of 45 CFR 164.312, keyed by the
-    /// control id (`hipaa-164.312(b)`). Only the controls given here are
-    /// reported. `policies/frameworks/hipaa.toml` is the shipped mapping.
+    /// The mapping: one table per control, keyed by the control id
+    /// (`hipaa-164.312(b)`, `hipaa-164.308(a)(1)(ii)(A)`). Only the controls
+    /// given here are reported. `policies/frameworks/hipaa.toml` is the
+    /// shipped mapping.
     #[serde(default)]
     pub controls: Controls,
     /// Only findings and vulnerabilities at or above this severity violate a
@@ -82,55 +183,83 @@ fn default_iac_tools() -> Vec<String> {
         .to_vec()
 }
 
-/// The mapping's controls, one optional table each.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(crate = "verdict_policy_sdk::schemars")]
-#[expect(missing_docs, reason = "each field is one control of CONTROLS")]
+/// The mapping's controls: a table keyed by control id, each id one of
+/// [`CONTROLS`] (any other is a configuration error naming it). Its schema
+/// lists every control as a property and allows no other.
+#[derive(Debug, Default)]
 pub struct Controls {
-    #[serde(rename = "hipaa-164.312(a)(1)", default)]
-    pub a1: Option<Mapping>,
-    #[serde(rename = "hipaa-164.312(a)(2)(i)", default)]
-    pub a2i: Option<Mapping>,
-    #[serde(rename = "hipaa-164.312(a)(2)(ii)", default)]
-    pub a2ii: Option<Mapping>,
-    #[serde(rename = "hipaa-164.312(a)(2)(iii)", default)]
-    pub a2iii: Option<Mapping>,
-    #[serde(rename = "hipaa-164.312(a)(2)(iv)", default)]
-    pub a2iv: Option<Mapping>,
-    #[serde(rename = "hipaa-164.312(b)", default)]
-    pub b: Option<Mapping>,
-    #[serde(rename = "hipaa-164.312(c)(1)", default)]
-    pub c1: Option<Mapping>,
-    #[serde(rename = "hipaa-164.312(c)(2)", default)]
-    pub c2: Option<Mapping>,
-    #[serde(rename = "hipaa-164.312(d)", default)]
-    pub d: Option<Mapping>,
-    #[serde(rename = "hipaa-164.312(e)(1)", default)]
-    pub e1: Option<Mapping>,
-    #[serde(rename = "hipaa-164.312(e)(2)(i)", default)]
-    pub e2i: Option<Mapping>,
-    #[serde(rename = "hipaa-164.312(e)(2)(ii)", default)]
-    pub e2ii: Option<Mapping>,
+    /// Each control given, by its index in [`CONTROLS`] (so in CFR order).
+    mappings: BTreeMap<usize, Mapping>,
 }
 
 impl Controls {
-    /// Each control of [`CONTROLS`] with its mapping, in order.
-    fn entries(&self) -> [Option<&Mapping>; 12] {
-        [
-            self.a1.as_ref(),
-            self.a2i.as_ref(),
-            self.a2ii.as_ref(),
-            self.a2iii.as_ref(),
-            self.a2iv.as_ref(),
-            self.b.as_ref(),
-            self.c1.as_ref(),
-            self.c2.as_ref(),
-            self.d.as_ref(),
-            self.e1.as_ref(),
-            self.e2i.as_ref(),
-            self.e2ii.as_ref(),
-        ]
+    /// Each control given with its CFR title and its mapping, in CFR order.
+    fn entries(&self) -> impl Iterator<Item = (&'static str, &'static str, &Mapping)> {
+        self.mappings.iter().map(|(index, mapping)| {
+            let (id, title) = CONTROLS[*index];
+            (id, title, mapping)
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Controls {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ByControl;
+        impl<'de> Visitor<'de> for ByControl {
+            type Value = Controls;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("a table of control mappings keyed by control id")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Controls, A::Error> {
+                let mut mappings = BTreeMap::new();
+                while let Some(id) = map.next_key::<String>()? {
+                    let Some(index) = CONTROLS.iter().position(|(known, _)| *known == id) else {
+                        return Err(A::Error::custom(format!(
+                            "unknown control `{id}`: the controls are those of 45 CFR 164.308, \
+                             164.310 and 164.312, written `hipaa-164.312(b)` or \
+                             `hipaa-164.308(a)(1)(ii)(A)` (docs/policies/hipaa.md lists them)"
+                        )));
+                    };
+                    let mapping = map.next_value::<Mapping>()?;
+                    if mappings.insert(index, mapping).is_some() {
+                        return Err(A::Error::custom(format!("control `{id}` is given twice")));
+                    }
+                }
+                Ok(Controls { mappings })
+            }
+        }
+        deserializer.deserialize_map(ByControl)
+    }
+}
+
+impl JsonSchema for Controls {
+    fn schema_name() -> Cow<'static, str> {
+        "Controls".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let mapping = generator.subschema_for::<Mapping>();
+        let properties: serde_json::Map<String, serde_json::Value> = CONTROLS
+            .iter()
+            .map(|(id, title)| {
+                let mut property = mapping.clone();
+                let citation = id.trim_start_matches("hipaa-");
+                property.insert(
+                    "description".into(),
+                    format!("{title} (45 CFR {citation})").into(),
+                );
+                ((*id).to_owned(), property.into())
+            })
+            .collect();
+        json_schema!({
+            "type": "object",
+            "description": "The mapping's controls, keyed by control id: each a control of \
+                            45 CFR 164.308, 164.310 or 164.312.",
+            "properties": properties,
+            "additionalProperties": false,
+        })
     }
 }
 
@@ -148,6 +277,14 @@ pub struct Mapping {
     /// Why this evidence maps to the control, for readers of the mapping.
     #[serde(default)]
     pub rationale: Option<String>,
+    /// No kind of evidence speaks for this control: only a person can vouch
+    /// for it (a risk analysis, workforce training, a penetration test). It
+    /// is reported `not-assessed`, saying it needs an attestation, until an
+    /// `[[attestation]]` of the gate file turns it `attested`. It takes none
+    /// of the evidence keys below, and does not count as a control the
+    /// policy can assess.
+    #[serde(default)]
+    pub attestation: bool,
     /// CWE ids (`CWE-319`) of findings and vulnerabilities that violate it.
     #[serde(default)]
     pub cwes: Vec<String>,
@@ -172,6 +309,24 @@ pub struct Mapping {
     pub test_suites: Vec<String>,
 }
 
+impl Mapping {
+    /// The evidence keys it gives, by name.
+    fn evidence_keys(&self) -> Vec<&'static str> {
+        [
+            ("cwes", !self.cwes.is_empty()),
+            ("rules", !self.rules.is_empty()),
+            ("tags", !self.tags.is_empty()),
+            ("iac", !self.iac.is_empty()),
+            ("secrets", self.secrets),
+            ("test-suites", !self.test_suites.is_empty()),
+        ]
+        .into_iter()
+        .filter(|(_, given)| *given)
+        .map(|(key, _)| key)
+        .collect()
+    }
+}
+
 impl Policy for Hipaa {
     type Config = Config;
 
@@ -183,8 +338,10 @@ impl Policy for Hipaa {
                           secrets and the team's HIPAA test suites to the technical safeguards \
                           of the HIPAA Security Rule (45 CFR 164.312) and returns a control \
                           matrix: each mapped control satisfied, violated (with the evidence) or \
-                          not assessed. The mapping is configuration \
-                          (policies/frameworks/hipaa.toml)."
+                          not assessed. Administrative (164.308) and physical (164.310) \
+                          safeguards the mapping marks `attestation = true` are reported not \
+                          assessed until attested in the gate file. The mapping is \
+                          configuration (policies/frameworks/hipaa.toml)."
                 .into(),
             consumes: vec![
                 Kind::Findings,
@@ -199,22 +356,30 @@ impl Policy for Hipaa {
             config_schema: verdict_policy_sdk::config_schema::<Config>(),
             controls: CONTROLS
                 .iter()
-                .map(|(id, title)| Control::new(*id, *title))
+                .map(|&(id, title)| Control::new(id, title))
                 .collect(),
         }
     }
 
     fn evaluate(config: Config, _context: &Context, evidence: &Evidence) -> Result<Outcome, Error> {
-        let mut rows = Vec::new();
-        for ((id, cfr_title), mapping) in CONTROLS.iter().zip(config.controls.entries()) {
-            if let Some(mapping) = mapping {
-                rows.push(Row::new(id, cfr_title, mapping)?);
-            }
-        }
+        let mut rows = config
+            .controls
+            .entries()
+            .map(|(id, cfr_title, mapping)| Row::new(id, cfr_title, mapping))
+            .collect::<Result<Vec<_>, _>>()?;
         if rows.is_empty() {
             return Err(Error::new(
                 "the mapping names no control: give it with `config-file = \"frameworks/hipaa.toml\"` \
                  (see docs/policies/hipaa.md)",
+            ));
+        }
+        if rows.iter().all(|row| row.mapping.attestation) {
+            // Such a policy reads no evidence: no input could ever fail it,
+            // so it would pass on nothing (fail closed).
+            return Err(Error::new(
+                "the mapping names only controls marked `attestation = true`, which no evidence \
+                 can assess: map at least one control to evidence, as \
+                 `config-file = \"frameworks/hipaa.toml\"` does (see docs/policies/hipaa.md)",
             ));
         }
         let sources = evidence.sources();
@@ -260,9 +425,13 @@ impl Policy for Hipaa {
         }
         let mut outcome = Outcome::default();
         let mut unassessed = Vec::new();
+        let mut assessed = false;
         for row in rows {
+            let attestation = row.mapping.attestation;
             let (result, violations, notes) = row.finish(&given);
-            if result.status == ControlStatus::NotAssessed {
+            if result.status != ControlStatus::NotAssessed {
+                assessed = true;
+            } else if !attestation {
                 for line in &result.evidence {
                     // One reason per kind, without each control's suite globs.
                     let reason = line.trim_start_matches("not assessed: ");
@@ -281,11 +450,7 @@ impl Policy for Hipaa {
             outcome.violations.extend(violations);
             outcome.notes.extend(notes);
         }
-        if outcome
-            .controls
-            .iter()
-            .all(|result| result.status == ControlStatus::NotAssessed)
-        {
+        if !assessed {
             return Err(Error::new(format!(
                 "no control could be assessed: {}",
                 unassessed.join("; ")
@@ -362,6 +527,15 @@ const NAME_MATCH: MatchOptions = MatchOptions {
 impl<'c> Row<'c> {
     fn new(id: &'static str, cfr_title: &str, mapping: &'c Mapping) -> Result<Self, Error> {
         let key = |field: &str| format!("`controls.\"{id}\".{field}`");
+        let evidence_keys = mapping.evidence_keys();
+        if mapping.attestation && !evidence_keys.is_empty() {
+            return Err(Error::new(format!(
+                "{}: a control that needs an attestation maps no evidence, but this one also \
+                 gives `{}`: drop `attestation = true` or those keys",
+                key("attestation"),
+                evidence_keys.join("`, `")
+            )));
+        }
         let cwes = mapping
             .cwes
             .iter()
@@ -565,6 +739,14 @@ impl<'c> Row<'c> {
 
     /// The control's result, its violations and notes.
     fn finish(self, given: &Given) -> (ControlResult, Vec<Violation>, Vec<String>) {
+        if self.mapping.attestation {
+            let result = ControlResult::new(
+                self.id,
+                ControlStatus::NotAssessed,
+                vec![NEEDS_ATTESTATION.to_owned()],
+            );
+            return (result, Vec::new(), Vec::new());
+        }
         let mut assessed = Vec::new();
         let mut missing = Vec::new();
         let mut notes = Vec::new();
@@ -756,30 +938,74 @@ mod tests {
     #[test]
     fn the_shipped_mapping_is_valid_and_names_the_issue_s_controls() {
         let config: Config = verdict_policy_sdk::parse_config(&shipped().to_string()).unwrap();
-        let mapped: Vec<&str> = CONTROLS
-            .iter()
-            .zip(config.controls.entries())
-            .filter(|(_, mapping)| mapping.is_some())
-            .map(|((id, _), _)| *id)
+        let mapped: Vec<(&str, bool)> = config
+            .controls
+            .entries()
+            .map(|(id, _, mapping)| (id, mapping.attestation))
             .collect();
         assert_eq!(
             mapped,
             [
-                "hipaa-164.312(a)(1)",
-                "hipaa-164.312(a)(2)(i)",
-                "hipaa-164.312(a)(2)(iii)",
-                "hipaa-164.312(a)(2)(iv)",
-                "hipaa-164.312(b)",
-                "hipaa-164.312(c)(1)",
-                "hipaa-164.312(d)",
-                "hipaa-164.312(e)(1)",
-                "hipaa-164.312(e)(2)(ii)",
+                ("hipaa-164.308(a)(1)(ii)(A)", true),
+                ("hipaa-164.308(a)(1)(ii)(B)", true),
+                ("hipaa-164.308(a)(5)(i)", true),
+                ("hipaa-164.308(a)(6)(ii)", true),
+                ("hipaa-164.308(a)(7)(i)", true),
+                ("hipaa-164.308(a)(8)", true),
+                ("hipaa-164.312(a)(1)", false),
+                ("hipaa-164.312(a)(2)(i)", false),
+                ("hipaa-164.312(a)(2)(iii)", false),
+                ("hipaa-164.312(a)(2)(iv)", false),
+                ("hipaa-164.312(b)", false),
+                ("hipaa-164.312(c)(1)", false),
+                ("hipaa-164.312(d)", false),
+                ("hipaa-164.312(e)(1)", false),
+                ("hipaa-164.312(e)(2)(ii)", false),
             ]
         );
-        for ((id, title), mapping) in CONTROLS.iter().zip(config.controls.entries()) {
-            if let Some(mapping) = mapping {
-                Row::new(id, title, mapping).unwrap();
-            }
+        for (id, title, mapping) in config.controls.entries() {
+            Row::new(id, title, mapping).unwrap();
+            // Every shipped control says where it comes from and why.
+            assert_eq!(
+                mapping.citation.as_deref(),
+                Some(format!("45 CFR {}", id.trim_start_matches("hipaa-")).as_str())
+            );
+            assert!(mapping.rationale.is_some(), "{id}");
+        }
+    }
+
+    #[test]
+    fn the_controls_are_one_list_for_the_descriptor_the_schema_and_the_keys() {
+        let ids: BTreeSet<&str> = CONTROLS.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids.len(), CONTROLS.len(), "a control is listed twice");
+        let descriptor = Hipaa::describe();
+        let declared: Vec<(&str, &str)> = descriptor
+            .controls
+            .iter()
+            .map(|control| (control.id.as_str(), control.title.as_str()))
+            .collect();
+        assert_eq!(declared, CONTROLS);
+        let schema: serde_json::Value = serde_json::from_str(&descriptor.config_schema).unwrap();
+        let controls = &schema["$defs"]["Controls"];
+        assert_eq!(controls["additionalProperties"], false);
+        let properties = controls["properties"].as_object().unwrap();
+        let keys: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
+        assert_eq!(keys, ids);
+        let risk = &properties["hipaa-164.308(a)(1)(ii)(A)"];
+        assert_eq!(risk["$ref"], "#/$defs/Mapping");
+        assert_eq!(
+            risk["description"],
+            "Risk analysis (45 CFR 164.308(a)(1)(ii)(A))"
+        );
+        assert_eq!(
+            schema["$defs"]["Mapping"]["properties"]["attestation"]["type"],
+            "boolean"
+        );
+        // Every key the schema allows, the configuration parses.
+        for id in ids {
+            let config = format!(r#"{{"controls": {{"{id}": {{"attestation": true}}}}}}"#);
+            let parsed: Config = verdict_policy_sdk::parse_config(&config).unwrap();
+            assert_eq!(parsed.controls.entries().next().unwrap().0, id);
         }
     }
 
@@ -1065,13 +1291,180 @@ mod tests {
     }
 
     #[test]
-    fn the_mapping_is_checked_by_key() {
+    fn attestation_controls_are_not_assessed_and_say_they_need_an_attestation() {
+        let evidence = MemoryEvidence {
+            sources: vec![source("bandit.sarif", "sarif", "bandit", &[Kind::Findings])],
+            findings: vec![finding(0, "B105", &["CWE-259"])],
+            ..MemoryEvidence::default()
+        };
+        let outcome = evaluate(evidence).unwrap();
+        // The administrative rows come first (CFR order), each not assessed
+        // with the one line that says why, and none has a violation.
+        let first: Vec<(&str, ControlStatus, &[String])> = outcome
+            .controls
+            .iter()
+            .take(6)
+            .map(|r| (r.control.as_str(), r.status, r.evidence.as_slice()))
+            .collect();
+        let needs = [NEEDS_ATTESTATION.to_owned()];
+        assert_eq!(
+            first,
+            [
+                (
+                    "hipaa-164.308(a)(1)(ii)(A)",
+                    ControlStatus::NotAssessed,
+                    &needs[..]
+                ),
+                (
+                    "hipaa-164.308(a)(1)(ii)(B)",
+                    ControlStatus::NotAssessed,
+                    &needs[..]
+                ),
+                (
+                    "hipaa-164.308(a)(5)(i)",
+                    ControlStatus::NotAssessed,
+                    &needs[..]
+                ),
+                (
+                    "hipaa-164.308(a)(6)(ii)",
+                    ControlStatus::NotAssessed,
+                    &needs[..]
+                ),
+                (
+                    "hipaa-164.308(a)(7)(i)",
+                    ControlStatus::NotAssessed,
+                    &needs[..]
+                ),
+                (
+                    "hipaa-164.308(a)(8)",
+                    ControlStatus::NotAssessed,
+                    &needs[..]
+                ),
+            ]
+        );
+        assert_eq!(outcome.controls.len(), 15);
+        assert!(
+            outcome.violations.iter().all(|v| v
+                .control
+                .as_deref()
+                .unwrap()
+                .starts_with("hipaa-164.312")),
+            "{:?}",
+            outcome.violations
+        );
+        assert!(outcome.notes.is_empty(), "{:?}", outcome.notes);
+        // With only a coverage report, the attestation rows do not make
+        // the matrix assessed, and add nothing to the reasons.
+        let evidence = MemoryEvidence {
+            sources: vec![source("lcov.info", "lcov", "lcov", &[Kind::Coverage])],
+            ..MemoryEvidence::default()
+        };
+        let error = evaluate(evidence).unwrap_err();
+        assert!(
+            error
+                .message()
+                .starts_with("no control could be assessed: no input speaks for findings;"),
+            "{error}"
+        );
+        assert!(!error.message().contains("attestation"), "{error}");
+    }
+
+    #[test]
+    fn a_mapping_of_attestations_alone_or_with_evidence_keys_is_refused() {
+        // Attestations alone: nothing reads evidence, so no input could fail
+        // it; an error whatever the evidence.
+        let only = r#"{"controls": {"hipaa-164.308(a)(1)(ii)(A)": {"attestation": true},
+                                    "hipaa-164.310(a)(1)": {"attestation": true}}}"#;
+        let evidence = MemoryEvidence {
+            sources: vec![source("bandit.sarif", "sarif", "bandit", &[Kind::Findings])],
+            ..MemoryEvidence::default()
+        };
+        let error = testing::evaluate::<Hipaa>(only, evidence).unwrap_err();
+        assert!(
+            error
+                .message()
+                .starts_with("the mapping names only controls marked `attestation = true`"),
+            "{error}"
+        );
+        // With one control that evidence assesses, the same rows are fine.
+        let mixed = r#"{"controls": {"hipaa-164.308(a)(1)(ii)(A)": {"attestation": true},
+                                     "hipaa-164.312(d)": {"secrets": true}}}"#;
+        let evidence = MemoryEvidence {
+            sources: vec![source(
+                "gitleaks.json",
+                "gitleaks",
+                "gitleaks",
+                &[Kind::Secrets],
+            )],
+            ..MemoryEvidence::default()
+        };
+        let outcome = testing::evaluate::<Hipaa>(mixed, evidence).unwrap();
+        let statuses: Vec<(&str, ControlStatus)> = outcome
+            .controls
+            .iter()
+            .map(|r| (r.control.as_str(), r.status))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ("hipaa-164.308(a)(1)(ii)(A)", ControlStatus::NotAssessed),
+                ("hipaa-164.312(d)", ControlStatus::Satisfied),
+            ]
+        );
+        // An attestation that also maps evidence contradicts itself.
         let error = testing::evaluate::<Hipaa>(
-            r#"{"controls": {"hipaa-164.999": {}}}"#,
+            r#"{"controls": {"hipaa-164.308(a)(8)": {"attestation": true, "cwes": ["CWE-1"],
+                                                    "test-suites": ["*pentest*"]}}}"#,
             MemoryEvidence::default(),
         )
         .unwrap_err();
-        assert!(error.message().contains("hipaa-164.999"), "{error}");
+        assert_eq!(
+            error.message(),
+            "`controls.\"hipaa-164.308(a)(8)\".attestation`: a control that needs an attestation \
+             maps no evidence, but this one also gives `cwes`, `test-suites`: drop \
+             `attestation = true` or those keys"
+        );
+    }
+
+    #[test]
+    fn the_mapping_is_checked_by_key() {
+        let unknown = r#"{"controls": {"hipaa-164.999": {}}}"#;
+        // The schema refuses the key (the gate checks it before the run) …
+        let error = testing::evaluate::<Hipaa>(unknown, MemoryEvidence::default()).unwrap_err();
+        assert_eq!(
+            error.message(),
+            "invalid configuration at `controls`: Additional properties are not allowed \
+             ('hipaa-164.999' was unexpected)"
+        );
+        // … and so does the policy's own parsing, naming the known ids.
+        let error = verdict_policy_sdk::parse_config::<Config>(unknown).unwrap_err();
+        assert_eq!(
+            error.message(),
+            "invalid configuration at `controls`: unknown control `hipaa-164.999`: the controls \
+             are those of 45 CFR 164.308, 164.310 and 164.312, written `hipaa-164.312(b)` or \
+             `hipaa-164.308(a)(1)(ii)(A)` (docs/policies/hipaa.md lists them) at line 1 column 29"
+        );
+        let error = verdict_policy_sdk::parse_config::<Config>(
+            r#"{"controls": {"hipaa-164.312(b)": {}, "hipaa-164.312(b)": {"secrets": true}}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .message()
+                .contains("control `hipaa-164.312(b)` is given twice"),
+            "{error}"
+        );
+        // A mapping's own keys are still checked, with their path.
+        let error = verdict_policy_sdk::parse_config::<Config>(
+            r#"{"controls": {"hipaa-164.312(b)": {"cwe": ["CWE-1"]}}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            error.message().starts_with(
+                "invalid configuration at `controls.hipaa-164.312(b).cwe`: unknown field `cwe`"
+            ),
+            "{error}"
+        );
         let error = testing::evaluate::<Hipaa>(
             r#"{"controls": {"hipaa-164.312(b)": {"cwes": ["XSS"]}}}"#,
             MemoryEvidence::default(),

@@ -327,7 +327,7 @@ impl Policy for Lint {
             } else {
                 String::new()
             };
-            outcome.violations.extend(
+            outcome.extend(
                 findings
                     .into_iter()
                     .map(|finding| violation(tool, finding, &over)),
@@ -356,6 +356,7 @@ fn violation(tool: Tool, finding: Finding, over: &str) -> Violation {
         .severity(finding.severity)
         .location(finding.location)
         .fingerprint(finding.fingerprint)
+        .scanner_rule(finding.rule_id)
         .build()
 }
 

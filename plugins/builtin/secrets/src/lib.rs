@@ -138,7 +138,7 @@ impl Policy for Secrets {
             .map_err(|e| Error::new(format!("invalid configuration at `exclude`: {e}")))?;
         let mut allow = allowed(&config)?;
         let verified_only = config.verified_only || config.allow_unverified;
-        let mut violations = Vec::new();
+        let mut outcome = Outcome::pass();
         for secret in evidence.secrets() {
             let verified = secret.verified == Some(true);
             if (verified_only && !verified)
@@ -158,10 +158,9 @@ impl Policy for Secrets {
                 }
             }
             if !covered {
-                violations.push(violation(secret, verified));
+                outcome.push(violation(secret, verified));
             }
         }
-        let mut outcome = Outcome::violations(violations);
         for entry in allow.iter().filter(|entry| !entry.matched) {
             outcome.notes.push(format!(
                 "allow entry for {} is stale: it matched no secret",
@@ -201,6 +200,7 @@ fn violation(secret: Secret, verified: bool) -> Violation {
         })
         .location(secret.location)
         .fingerprint(secret.fingerprint)
+        .scanner_rule(secret.rule_id)
         .build()
 }
 

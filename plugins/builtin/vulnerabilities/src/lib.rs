@@ -110,7 +110,7 @@ impl Policy for Vulnerabilities {
         // The same record twice (one report given twice) is one record.
         let mut seen = BTreeSet::new();
         let records = in_scope.filter(|v| seen.insert(v.fingerprint.clone()));
-        let mut violations = Vec::new();
+        let mut outcome = Outcome::pass();
         for group in group::group(records) {
             if ignores.applies(&group.ids) {
                 continue;
@@ -135,9 +135,8 @@ impl Policy for Vulnerabilities {
             {
                 continue;
             }
-            violations.push(violation(&group, severity));
+            outcome.push(violation(&group, severity));
         }
-        let mut outcome = Outcome::violations(violations);
         outcome.notes = ignores.notes();
         Ok(outcome)
     }
@@ -226,6 +225,7 @@ fn violation(group: &Group, severity: Severity) -> Violation {
                 .map(Location::file),
         )
         .fingerprint(fingerprint)
+        .advisories(group.ids.iter().cloned())
         .build()
 }
 

@@ -256,6 +256,168 @@ pub(super) fn elements(bytes: &[u8], at: usize) -> Scan<Vec<Span>> {
     elements_with(bytes, at, |at| value(bytes, at)).map(|(elements, _)| elements)
 }
 
+/// Bytes of a large array scanned by one task of [`elements_parallel`].
+const CHUNK: usize = 1 << 20;
+
+/// How far past its stop a task of [`elements_parallel`] may read: an
+/// element reaching further is finished by the sequential scan.
+const SLACK: usize = 4 << 20;
+
+/// Arrays shorter than this are scanned sequentially.
+const PARALLEL_MIN_BYTES: usize = 4 * CHUNK;
+
+/// How one stretch of an array's elements ended.
+enum Stop {
+    /// The next element starts here (at or past the stretch's stop).
+    Next(usize),
+    /// The array ended; the offset is past its `]`.
+    End(usize),
+    /// The task's window of the input ended first.
+    Cut,
+    /// Not JSON here.
+    Failed(ScanError),
+}
+
+/// The elements of one stretch of an array, scanned from `start`, which is
+/// taken to be an element's first byte, until an element starts at or past
+/// `stop` or the array ends. Reads only `bytes[..limit]`; running into that
+/// limit (short of the input's end) is [`Stop::Cut`], not an error.
+fn stretch(bytes: &[u8], limit: usize, start: usize, stop: usize) -> (Vec<Span>, Stop) {
+    let window = &bytes[..limit.min(bytes.len())];
+    let whole = window.len() == bytes.len();
+    let cut = |offset: usize| !whole && offset >= window.len();
+    let mut elements = Vec::with_capacity(stop.min(window.len()).saturating_sub(start) / 256);
+    let mut position = start;
+    loop {
+        let value = match value(window, position) {
+            Ok(value) => value,
+            Err(error) if cut(error.offset) => return (elements, Stop::Cut),
+            Err(error) => return (elements, Stop::Failed(error)),
+        };
+        elements.push(value);
+        position = skip_whitespace(window, value.end);
+        match window.get(position) {
+            Some(b',') => position = skip_whitespace(window, position + 1),
+            Some(b']') => return (elements, Stop::End(position + 1)),
+            _ if cut(position) => return (elements, Stop::Cut),
+            _ => {
+                let error = ScanError {
+                    offset: position,
+                    message: "expected `,` or `]`",
+                };
+                return (elements, Stop::Failed(error));
+            }
+        }
+        if cut(position) {
+            return (elements, Stop::Cut);
+        }
+        if position >= stop {
+            return (elements, Stop::Next(position));
+        }
+    }
+}
+
+/// The first `{` at or after `at` that follows a `,` that follows a `}`
+/// (whitespace between allowed). In an array of objects every element but
+/// the first starts at one; one inside an element or a string is a wrong
+/// guess, which [`elements_parallel`] detects.
+/// Looks at most `chunk` bytes ahead.
+fn candidate(bytes: &[u8], at: usize, chunk: usize) -> Option<usize> {
+    let end = bytes.len().min(at.saturating_add(chunk));
+    let mut open = at;
+    loop {
+        open += bytes.get(open..end)?.iter().position(|&b| b == b'{')?;
+        let before = |end: usize| {
+            bytes[..end]
+                .iter()
+                .rposition(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+        };
+        if let Some(comma) = before(open)
+            && bytes[comma] == b','
+            && before(comma).is_some_and(|close| bytes[close] == b'}')
+        {
+            return Some(open);
+        }
+        open += 1;
+    }
+}
+
+/// [`elements_with`] plain [`value`]s, on all cores for a large array:
+/// the same elements, end and errors as the sequential scan.
+///
+/// The array is cut into stretches of about [`CHUNK`] bytes, scanned a wave
+/// of one stretch per thread at a time. The first stretch of a wave starts
+/// at a known element; each other one at a guessed element start (see
+/// [`candidate`]), and runs until an element starts at or past the next
+/// stretch's guess. A guess holds only when the stretch before it ended
+/// exactly there; a stretch whose guess failed, or that ran past its window
+/// (`SLACK` bytes past its stop), is scanned again from where the one
+/// before it ended. So every element, the end and the first error are
+/// those of one sequential scan.
+pub(super) fn elements_parallel(bytes: &[u8], at: usize) -> Scan<(Vec<Span>, usize)> {
+    let threads = rayon::current_num_threads();
+    if threads < 2 || bytes.len().saturating_sub(at) < PARALLEL_MIN_BYTES {
+        return elements_with(bytes, at, |at| value(bytes, at));
+    }
+    elements_in_waves(bytes, at, threads, CHUNK, SLACK)
+}
+
+/// [`elements_parallel`] with its sizes as parameters (for the tests).
+pub(super) fn elements_in_waves(
+    bytes: &[u8],
+    at: usize,
+    threads: usize,
+    chunk: usize,
+    slack: usize,
+) -> Scan<(Vec<Span>, usize)> {
+    use rayon::prelude::*;
+    if bytes.get(at) != Some(&b'[') {
+        return error(at, "expected an array");
+    }
+    let mut elements = Vec::new();
+    let mut position = skip_whitespace(bytes, at + 1);
+    if bytes.get(position) == Some(&b']') {
+        return Ok((elements, position + 1));
+    }
+    loop {
+        // Stretch k starts at guess k (k > 0) and stops at guess k + 1.
+        let guesses: Vec<Option<usize>> = (1..threads)
+            .map(|k| candidate(bytes, position.saturating_add(k.saturating_mul(chunk)), chunk))
+            .collect();
+        let starts: Vec<Option<usize>> =
+            std::iter::once(Some(position)).chain(guesses.iter().copied()).collect();
+        let stops: Vec<usize> = (1..=threads)
+            .map(|k| {
+                let guess = guesses.get(k - 1).copied().flatten();
+                guess.unwrap_or(position.saturating_add(k.saturating_mul(chunk)))
+            })
+            .collect();
+        let scanned: Vec<Option<(Vec<Span>, Stop)>> = starts
+            .par_iter()
+            .zip(&stops)
+            .map(|(start, &stop)| {
+                Some(stretch(bytes, stop.saturating_add(slack), (*start)?, stop))
+            })
+            .collect();
+        for ((start, &stop), result) in starts.iter().zip(&stops).zip(scanned) {
+            let (found, end) = match result {
+                Some((found, end)) if *start == Some(position) && !matches!(end, Stop::Cut) => {
+                    (found, end)
+                }
+                _ => stretch(bytes, bytes.len(), position, stop),
+            };
+            elements.extend(found);
+            match end {
+                Stop::Next(next) => position = next,
+                Stop::End(end) => return Ok((elements, end)),
+                // Only a window is cut: the whole input ends in an error.
+                Stop::Cut => return error(bytes.len(), "unexpected end of input"),
+                Stop::Failed(error) => return Err(error),
+            }
+        }
+    }
+}
+
 /// Checks that only whitespace follows the top-level value ending at `end`.
 pub(super) fn check_trailing(bytes: &[u8], end: usize) -> Scan<()> {
     let rest = skip_whitespace(bytes, end);
@@ -328,6 +490,48 @@ mod tests {
                 byte == b'"' || byte == b'\\',
                 "{byte:#x}"
             );
+        }
+    }
+
+    /// Every way to split `json`'s top-level array in waves finds what the
+    /// sequential scan finds: the same elements and end, or the same error.
+    fn waves_agree(json: &[u8]) {
+        let at = skip_whitespace(json, 0);
+        let sequential = elements_with(json, at, |at| value(json, at));
+        for threads in [2, 3, 5] {
+            for chunk in [1, 2, 3, 7, 16, 64] {
+                for slack in [0, 5, 1000] {
+                    let waves = elements_in_waves(json, at, threads, chunk, slack);
+                    assert_eq!(
+                        waves,
+                        sequential,
+                        "threads {threads}, chunk {chunk}, slack {slack}: {}",
+                        String::from_utf8_lossy(json)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn waves_of_guessed_stretches_agree_with_the_sequential_scan() {
+        let element = r#"{"a":[{"b":1},{"c":"},{"}],"d":{"e":[{},{}]},"s":"x},{y\\"}"#;
+        let many = vec![element; 40].join(" ,\n {\"k\":0},");
+        for json in [
+            format!("[{many}]"),
+            format!("[ {many} ] "),
+            // Elements that are not objects, and nested arrays of objects.
+            format!("[1, \"}},{{\", [{{}},{{}}], {many}, null, {many}]"),
+            // Errors: a missing separator, a cut string, a cut array.
+            format!("[{many} {element}]"),
+            format!("[{many}, \"cut"),
+            format!("[{many}, {element}"),
+            format!("[{many},]"),
+            "[]".to_owned(),
+            "[ ]".to_owned(),
+            "{}".to_owned(),
+        ] {
+            waves_agree(json.as_bytes());
         }
     }
 
