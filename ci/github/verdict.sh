@@ -159,6 +159,7 @@ pass:0 | warn:0 | fail:1 | error:2) decided=true ;;
 *)
     decided=false
     decision="error"
+    violations=""
     ;;
 esac
 if [[ "$decision" == error ]]; then
@@ -200,10 +201,17 @@ set_output() {
 set_output decision "$decision"
 set_output exit-code "$code"
 set_output violations "$violations"
-# A report path only when that report was written.
-existing() { if [[ -f "$1" ]]; then printf '%s' "$1"; fi; }
+# A report's path only when the run decided and that report was written.
+# SARIF only from a run that decided pass, warn or fail: code scanning closes
+# every alert missing from an upload, so the SARIF of a run that errored
+# (a policy that never ran) must not be uploaded.
+existing() { if [[ "$decided" == true && -f "$1" ]]; then printf '%s' "$1"; fi; }
 set_output json-file "$(existing "$json_file")"
-set_output sarif-file "$(existing "$sarif_file")"
+if [[ "$decision" == error ]]; then
+    set_output sarif-file ""
+else
+    set_output sarif-file "$(existing "$sarif_file")"
+fi
 set_output markdown-file "$(existing "$markdown_file")"
 
 # --- the exit code ------------------------------------------------------------------

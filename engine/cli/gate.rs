@@ -414,6 +414,7 @@ pub fn run(
             .map(|attestation| attestation.record(today))
             .collect(),
         baseline,
+        coverage: document::coverage_of(evidence),
         policies,
     };
     Ok(Ran {
@@ -474,6 +475,9 @@ fn producers(kind: Kind) -> String {
     match kind {
         Kind::Commits | Kind::Tags => return "pass `--repo DIR`".to_owned(),
         Kind::Changes => return "pass `--repo DIR` with `--base REV`".to_owned(),
+        Kind::History => {
+            return "configure an audit ledger (`--ledger URL`, `ledger` in the gate file or $VERDICT_LEDGER) and name the repository (`--repository OWNER/NAME`, or the CI's variables)".to_owned();
+        }
         _ => {}
     }
     format!("give a report of: {}", names.join(", "))

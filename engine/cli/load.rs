@@ -165,3 +165,124 @@ pub fn git_error(error: verdict_git::GitError) -> anyhow::Error {
         None => anyhow::anyhow!("{error}"),
     }
 }
+
+/// How many earlier runs of the repository a run reads from the ledger as
+/// `history` evidence (every branch and environment; policies filter).
+pub const HISTORY_LIMIT: u64 = 100;
+
+/// The ledger a run writes to and reads history from: `--ledger`, then the
+/// gate file's `ledger`, then `$VERDICT_LEDGER`.
+pub fn ledger_url(flag: Option<&str>, config: &ValidConfig) -> Option<String> {
+    let from_env = std::env::var(verdict_ledger::LEDGER_ENV)
+        .ok()
+        .filter(|url| !url.is_empty());
+    flag.map(str::to_owned)
+        .or_else(|| config.ledger.clone())
+        .or(from_env)
+}
+
+/// Reads the last [`HISTORY_LIMIT`] decisions recorded for the run's
+/// repository into `evidence.history`, newest first, with a source of
+/// format `ledger` that speaks for `history` (its sha256 is the chain head
+/// read). Without a ledger or a repository name nothing speaks for
+/// `history`, so a policy that requires it errors instead of seeing an
+/// empty past. A ledger that cannot be read is an error of the run, or a
+/// warning with `ledger-best-effort = true`.
+pub fn history(
+    flag: Option<&str>,
+    config: &ValidConfig,
+    context: &Context,
+    evidence: &mut Evidence,
+) -> anyhow::Result<()> {
+    let (Some(url), Some(repository)) = (ledger_url(flag, config), context.repository.as_deref())
+    else {
+        return Ok(());
+    };
+    match read_history(&url, repository) {
+        Ok((head, history)) => {
+            evidence.sources.push(Source {
+                path: verdict_ledger::redact(&url),
+                format: "ledger".to_owned(),
+                sha256: head,
+                tool: None,
+                records: history.len() as u64,
+                kinds: vec![Kind::History],
+            });
+            evidence.history = history;
+            Ok(())
+        }
+        Err(error) if config.ledger_best_effort => {
+            tracing::warn!(
+                "the ledger's history was NOT read (ledger-best-effort; policies that require `history` will error): {error}"
+            );
+            Ok(())
+        }
+        Err(error) => Err(anyhow::anyhow!(
+            "the ledger's history cannot be read: {error} (set `ledger-best-effort = true` in the gate file to make this a warning)"
+        )),
+    }
+}
+
+/// The chain head's hash and the repository's last runs up to that head.
+fn read_history(
+    url: &str,
+    repository: &str,
+) -> Result<(String, Vec<verdict_evidence::PastVerdict>), verdict_ledger::LedgerError> {
+    use verdict_evidence::{PastDecision, PastPolicy, PastVerdict};
+    let mut ledger = verdict_ledger::Ledger::open(url)?;
+    // The head first: records appended meanwhile by parallel jobs are left
+    // out, so the history is exactly the chain up to the recorded hash.
+    let (head_seq, head) = ledger.head()?;
+    let corrupt = |seq: u64, reason: String| verdict_ledger::LedgerError::Corrupt {
+        url: verdict_ledger::redact(url),
+        seq,
+        reason,
+    };
+    let decision = |seq: u64, name: &str| {
+        name.parse::<PastDecision>()
+            .map_err(|_| corrupt(seq, "its decision is not a decision".to_owned()))
+    };
+    let mut history = Vec::new();
+    for entry in ledger.history(repository, None, None, HISTORY_LIMIT)? {
+        if entry.seq > head_seq {
+            continue;
+        }
+        let time_unix = chrono::DateTime::parse_from_rfc3339(&entry.now)
+            .map_err(|_| corrupt(entry.seq, "its run time is not RFC 3339".to_owned()))?
+            .timestamp();
+        let event = entry
+            .event
+            .as_deref()
+            .map(|name| {
+                name.parse()
+                    .map_err(|_| corrupt(entry.seq, "its event is not an event".to_owned()))
+            })
+            .transpose()?;
+        let policies = ledger
+            .policy_results(entry.seq)?
+            .into_iter()
+            .map(|result| {
+                Ok(PastPolicy {
+                    decision: decision(entry.seq, result.decision.as_str())?,
+                    id: result.policy,
+                })
+            })
+            .collect::<Result<_, verdict_ledger::LedgerError>>()?;
+        history.push(PastVerdict {
+            seq: entry.seq,
+            time: entry.now,
+            time_unix,
+            repository: entry.repository,
+            commit: entry.commit,
+            branch: entry.branch,
+            target_branch: entry.target_branch,
+            environment: entry.environment,
+            version: entry.version,
+            actor: entry.actor,
+            event,
+            decision: decision(entry.seq, entry.decision.as_str())?,
+            policies,
+        });
+    }
+    Ok((head, history))
+}

@@ -13,6 +13,7 @@ mod deploy_policies;
 mod exceptions;
 mod fail_closed;
 mod git_policies;
+mod history;
 mod hipaa_gate;
 mod hostile;
 mod hostile_inputs;

@@ -26,7 +26,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
         &config,
     )?;
     let baseline = args.baseline.as_deref().map(load::baseline).transpose()?;
-    let evidence = Arc::new(load::evidence(&args.gate, &config)?);
+    let mut evidence = load::evidence(&args.gate, &config)?;
+    load::history(args.ledger.as_deref(), &config, &context, &mut evidence)?;
+    let evidence = Arc::new(evidence);
     let options = RunOptions {
         cache_dir: args.gate.cache_dir.clone(),
         no_cache: args.gate.no_cache,

@@ -1,13 +1,11 @@
-//! `verdict report`: renders a stored verdict document in any format, and
-//! the `--format F[=FILE]` destinations `verdict check` shares.
+//! `verdict report`: renders a stored verdict document in any format.
 
+use crate::args::ReportTarget;
 use crate::exit::ExitStatus;
 use anyhow::Context as _;
 use clap::Args;
-use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use verdict_gate::document::{FORMAT, Verdict};
-use verdict_report::{OutputFormat, RenderOptions};
 
 /// `verdict report`.
 #[derive(Debug, Args)]
@@ -15,40 +13,29 @@ pub struct ReportArgs {
     /// A verdict document, as `verdict check --format json` writes it.
     #[arg(long, value_name = "VERDICT.json")]
     pub from: PathBuf,
-    /// A report format, to stdout or, as `F=FILE`, to a file (repeatable): console, json, sarif, junit, markdown, github, gitlab, html [default: console].
-    #[arg(short, long = "format", value_name = "F[=FILE]")]
-    pub formats: Vec<FormatTarget>,
+    /// A report format, to stdout or, as `FORMAT=FILE`, to a file (repeatable): console, json, sarif, junit, markdown, github, gitlab, html [default: console].
+    #[arg(short, long = "format", value_name = "FORMAT[=FILE]", value_parser = parse_target)]
+    pub formats: Vec<ReportTarget>,
 }
 
-/// One `--format F[=FILE]`: a format and where it goes (stdout without a
-/// file).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FormatTarget {
-    /// The format.
-    pub format: OutputFormat,
-    /// The file to write, or `None` for stdout.
-    pub path: Option<PathBuf>,
-}
-
-impl std::str::FromStr for FormatTarget {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<FormatTarget, String> {
-        let (format, path) = match text.split_once('=') {
-            Some((_, "")) => return Err(format!("`{text}`: no file after `=`")),
-            Some((format, path)) => (format, Some(PathBuf::from(path))),
-            None => (text, None),
-        };
-        Ok(FormatTarget {
-            format: format.parse()?,
-            path,
-        })
-    }
+/// One `--format F[=FILE]`: a format, to stdout without a file (as
+/// `verdict check` reads it).
+fn parse_target(text: &str) -> Result<ReportTarget, String> {
+    let (format, path) = match text.split_once('=') {
+        Some((_, "")) => return Err(format!("`{text}`: no file after `=`")),
+        Some((format, path)) => (format, Some(PathBuf::from(path))),
+        None => (text, None),
+    };
+    Ok(ReportTarget {
+        format: format.parse()?,
+        path,
+    })
 }
 
 pub fn run(args: &ReportArgs) -> anyhow::Result<ExitStatus> {
     let verdict = read(&args.from)?;
-    write_reports(&verdict, &args.formats)?;
+    check_targets(&args.formats)?;
+    super::check::write_reports(&args.formats, &verdict)?;
     Ok(ExitStatus::Success)
 }
 
@@ -72,20 +59,9 @@ pub fn read(path: &std::path::Path) -> anyhow::Result<Verdict> {
     Ok(verdict)
 }
 
-/// Writes each report to its destination (`console` to stdout when none is
-/// given). At most one goes to stdout and no two to the same file, so that
-/// reports never interleave or overwrite each other. The console report is
-/// coloured only on a terminal and without `NO_COLOR`.
-pub fn write_reports(verdict: &Verdict, targets: &[FormatTarget]) -> anyhow::Result<()> {
-    let default = [FormatTarget {
-        format: OutputFormat::Console,
-        path: None,
-    }];
-    let targets = if targets.is_empty() {
-        &default[..]
-    } else {
-        targets
-    };
+/// At most one report to stdout and no two to the same file, so that
+/// reports never interleave or overwrite each other.
+pub fn check_targets(targets: &[ReportTarget]) -> anyhow::Result<()> {
     let to_stdout: Vec<&str> = targets
         .iter()
         .filter(|target| target.path.is_none())
@@ -93,7 +69,7 @@ pub fn write_reports(verdict: &Verdict, targets: &[FormatTarget]) -> anyhow::Res
         .collect();
     if to_stdout.len() > 1 {
         anyhow::bail!(
-            "more than one report to stdout ({}): give all but one a file, as `--format F=FILE`",
+            "more than one report to stdout ({}): give all but one a file, as `--format FORMAT=FILE`",
             to_stdout.join(", ")
         );
     }
@@ -106,66 +82,42 @@ pub fn write_reports(verdict: &Verdict, targets: &[FormatTarget]) -> anyhow::Res
             anyhow::bail!("two reports to the same file `{}`", path.display());
         }
     }
-    for target in targets {
-        match &target.path {
-            Some(path) => {
-                let file = fs_err::File::create(path)?;
-                let mut out = std::io::BufWriter::new(file);
-                verdict_report::render_to(
-                    target.format,
-                    verdict,
-                    &RenderOptions::default(),
-                    &mut out,
-                )
-                .and_then(|()| out.flush())
-                .with_context(|| {
-                    format!(
-                        "cannot write the {} report to `{}`",
-                        target.format,
-                        path.display()
-                    )
-                })?;
-            }
-            None => {
-                let stdout = std::io::stdout();
-                let options = RenderOptions {
-                    color: std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-                        && stdout.is_terminal(),
-                };
-                let mut out = stdout.lock();
-                verdict_report::render_to(target.format, verdict, &options, &mut out)
-                    .and_then(|()| out.flush())
-                    .with_context(|| {
-                        format!("cannot write the {} report to stdout", target.format)
-                    })?;
-            }
-        }
-    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use verdict_report::OutputFormat;
 
     #[test]
     fn format_targets_parse_with_and_without_a_file() {
-        let target: FormatTarget = "sarif=out/verdict.sarif".parse().unwrap();
+        let target = parse_target("sarif=out/verdict.sarif").unwrap();
         assert_eq!(target.format, OutputFormat::Sarif);
         assert_eq!(target.path, Some(PathBuf::from("out/verdict.sarif")));
-        let target: FormatTarget = "markdown".parse().unwrap();
+        let target = parse_target("markdown").unwrap();
         assert_eq!(target.path, None);
+        assert!(parse_target("sarif=").unwrap_err().contains("no file"));
         assert!(
-            "sarif="
-                .parse::<FormatTarget>()
-                .unwrap_err()
-                .contains("no file")
-        );
-        assert!(
-            "xml=a"
-                .parse::<FormatTarget>()
+            parse_target("xml=a")
                 .unwrap_err()
                 .contains("unknown report format")
+        );
+        let two =
+            |a: &str, b: &str| check_targets(&[parse_target(a).unwrap(), parse_target(b).unwrap()]);
+        assert!(two("json=a", "sarif=b").is_ok());
+        assert!(two("json", "sarif=b").is_ok());
+        assert!(
+            two("json", "sarif")
+                .unwrap_err()
+                .to_string()
+                .contains("more than one report to stdout")
+        );
+        assert!(
+            two("json=a", "sarif=a")
+                .unwrap_err()
+                .to_string()
+                .contains("same file `a`")
         );
     }
 }

@@ -34,6 +34,10 @@ struct Case {
     advisory_db: Option<PathBuf>,
     #[serde(default)]
     context: CaseContext,
+    /// Earlier runs as the ledger would give them (`[[history]]` tables,
+    /// newest first). Given, even empty, a source of format `ledger` speaks
+    /// for `history`; omitted, nothing does.
+    history: Option<Vec<verdict_evidence::PastVerdict>>,
     expect: Expect,
 }
 
@@ -328,7 +332,19 @@ fn run_case(
             .or_else(|| config.advisory_db.clone()),
         max_file_bytes: Some(config.max_input_bytes),
     };
-    let evidence = std::sync::Arc::new(verdict_ingest::ingest(&inputs, &ingest_options)?);
+    let mut evidence = verdict_ingest::ingest(&inputs, &ingest_options)?;
+    if let Some(history) = case.history {
+        evidence.sources.push(verdict_evidence::Source {
+            path: "test case history".to_owned(),
+            format: "ledger".to_owned(),
+            sha256: String::new(),
+            tool: None,
+            records: history.len() as u64,
+            kinds: vec![verdict_evidence::Kind::History],
+        });
+        evidence.history = history;
+    }
+    let evidence = std::sync::Arc::new(evidence);
     let context = context::build(
         ContextArgs {
             environment: case.context.env,

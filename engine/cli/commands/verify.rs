@@ -45,6 +45,13 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitStatus> {
     let gate_file = recorded("gate").ok_or_else(|| {
         anyhow::anyhow!("the verdict records no gate file: it was written by an older verdict and cannot be replayed")
     })?;
+    if let Some(ledger) = stored.inputs.iter().find(|input| input.format == "ledger") {
+        anyhow::bail!(
+            "the verdict read the audit ledger's history (`{}`, up to record hash {}): a run resting on history cannot be replayed, since the ledger has grown since; check the record itself with `verdict ledger verify`",
+            untrusted(&ledger.path),
+            untrusted(&ledger.sha256)
+        );
+    }
     let config_path = args
         .config
         .clone()

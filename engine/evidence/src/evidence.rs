@@ -2,7 +2,8 @@
 
 use crate::{
     ChangedFile, Commit, Component, CoverageTotals, FileCoverage, Finding, Notice, OwnerRule,
-    PullRequest, Secret, SkippedFile, Source, SourceIndex, Tag, TestSuite, Vulnerability,
+    PastVerdict, PullRequest, Secret, SkippedFile, Source, SourceIndex, Tag, TestSuite,
+    Vulnerability,
 };
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,9 @@ pub enum Kind {
     Tags,
     /// Pull or merge requests with their reviews.
     PullRequests,
+    /// Earlier decisions of the gate for this repository, from the audit
+    /// ledger ([`PastVerdict`]s).
+    History,
 }
 
 impl std::str::FromStr for Kind {
@@ -64,7 +68,7 @@ impl std::str::FromStr for Kind {
 
 impl Kind {
     /// Every kind, in the order reports list them.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Findings,
         Kind::Vulnerabilities,
         Kind::Secrets,
@@ -76,6 +80,7 @@ impl Kind {
         Kind::Changes,
         Kind::Tags,
         Kind::PullRequests,
+        Kind::History,
     ];
 
     /// The kebab-case name.
@@ -92,6 +97,7 @@ impl Kind {
             Kind::Changes => "changes",
             Kind::Tags => "tags",
             Kind::PullRequests => "pull-requests",
+            Kind::History => "history",
         }
     }
 }
@@ -137,6 +143,10 @@ pub struct Evidence {
     /// Pull or merge requests.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pull_requests: Vec<PullRequest>,
+    /// Earlier decisions for this repository from the audit ledger, newest
+    /// first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<PastVerdict>,
     /// Files under input directories that were not ingested, with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<SkippedFile>,
@@ -184,6 +194,7 @@ impl Evidence {
         self.code_owners.append(&mut other.code_owners);
         self.tags.append(&mut other.tags);
         self.pull_requests.append(&mut other.pull_requests);
+        self.history.append(&mut other.history);
         self.skipped.append(&mut other.skipped);
     }
 

@@ -57,6 +57,70 @@ pub struct Verdict {
     /// The baseline the run was compared with (`--baseline`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineRecord>,
+    /// Line coverage of the coverage reports read, overall and by directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<CoverageSummary>,
+}
+
+/// Directories listed in [`CoverageSummary::by_directory`] at most.
+pub const COVERAGE_DIRECTORIES: usize = 50;
+
+/// Line coverage of the run's coverage reports, for reports' pictures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageSummary {
+    /// Lines measured.
+    pub lines_total: u64,
+    /// Lines covered.
+    pub lines_covered: u64,
+    /// Per directory (the first two path components), the directories with
+    /// the most lines first, at most [`COVERAGE_DIRECTORIES`].
+    pub by_directory: Vec<DirectoryCoverage>,
+}
+
+/// Line coverage of one directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryCoverage {
+    /// The directory (`src/app`), or `.` for files at the top.
+    pub directory: String,
+    /// Lines measured.
+    pub lines_total: u64,
+    /// Lines covered.
+    pub lines_covered: u64,
+}
+
+/// The coverage summary of ingested evidence, when it has coverage.
+pub fn coverage_of(evidence: &Evidence) -> Option<CoverageSummary> {
+    if evidence.coverage.is_empty() {
+        return None;
+    }
+    let mut directories: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut summary = CoverageSummary::default();
+    for file in &evidence.coverage {
+        summary.lines_total += file.lines_total;
+        summary.lines_covered += file.lines_covered;
+        let path = file.path.trim_start_matches("./");
+        let parts: Vec<&str> = path.split('/').collect();
+        let directory = match parts.len() {
+            0 | 1 => ".".to_owned(),
+            2 => parts[0].to_owned(),
+            _ => format!("{}/{}", parts[0], parts[1]),
+        };
+        let entry = directories.entry(directory).or_default();
+        entry.0 += file.lines_total;
+        entry.1 += file.lines_covered;
+    }
+    let mut ranked: Vec<DirectoryCoverage> = directories
+        .into_iter()
+        .map(|(directory, (lines_total, lines_covered))| DirectoryCoverage {
+            directory,
+            lines_total,
+            lines_covered,
+        })
+        .collect();
+    ranked.sort_by_key(|directory| std::cmp::Reverse(directory.lines_total));
+    ranked.truncate(COVERAGE_DIRECTORIES);
+    summary.by_directory = ranked;
+    Some(summary)
 }
 
 /// A file of the gate's own (not a scanner report).

@@ -73,6 +73,7 @@ pub(crate) fn kind_to_wit(kind: Kind) -> wit::EvidenceKind {
         Kind::Changes => wit::EvidenceKind::Changes,
         Kind::Tags => wit::EvidenceKind::Tags,
         Kind::PullRequests => wit::EvidenceKind::PullRequests,
+        Kind::History => wit::EvidenceKind::History,
     }
 }
 
@@ -89,6 +90,7 @@ pub(crate) fn kind_from_wit(kind: wit::EvidenceKind) -> Kind {
         wit::EvidenceKind::Changes => Kind::Changes,
         wit::EvidenceKind::Tags => Kind::Tags,
         wit::EvidenceKind::PullRequests => Kind::PullRequests,
+        wit::EvidenceKind::History => Kind::History,
     }
 }
 
@@ -530,6 +532,42 @@ pub(crate) fn outcome_size(outcome: &wit::Outcome) -> u64 {
     violations + controls + notes
 }
 
+fn past_decision_to_wit(decision: verdict_evidence::PastDecision) -> wit::PastDecision {
+    use verdict_evidence::PastDecision;
+    match decision {
+        PastDecision::Skipped => wit::PastDecision::Skipped,
+        PastDecision::Pass => wit::PastDecision::Pass,
+        PastDecision::Warn => wit::PastDecision::Warn,
+        PastDecision::Fail => wit::PastDecision::Fail,
+        PastDecision::Error => wit::PastDecision::Error,
+    }
+}
+
+pub(crate) fn past_verdict_to_wit(past: &verdict_evidence::PastVerdict) -> wit::PastVerdict {
+    wit::PastVerdict {
+        seq: past.seq,
+        time: past.time.clone(),
+        time_unix: past.time_unix,
+        repository: past.repository.clone(),
+        commit: past.commit.clone(),
+        branch: past.branch.clone(),
+        target_branch: past.target_branch.clone(),
+        environment: past.environment.clone(),
+        version: past.version.clone(),
+        actor: past.actor.clone(),
+        event: past.event.map(event_to_wit),
+        decision: past_decision_to_wit(past.decision),
+        policies: past
+            .policies
+            .iter()
+            .map(|policy| wit::PastPolicy {
+                id: policy.id.clone(),
+                decision: past_decision_to_wit(policy.decision),
+            })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -551,6 +589,7 @@ mod tests {
             wit::EvidenceKind::Changes,
             wit::EvidenceKind::Tags,
             wit::EvidenceKind::PullRequests,
+            wit::EvidenceKind::History,
         ];
         let ours: Vec<Kind> = kinds.into_iter().map(kind_from_wit).collect();
         assert_eq!(ours, Kind::ALL);

@@ -292,6 +292,7 @@ impl Host for EvidenceHost {
             Kind::Changes => self.read(Some(kind))?.changes.len(),
             Kind::Tags => self.read(Some(kind))?.tags.len(),
             Kind::PullRequests => self.read(Some(kind))?.pull_requests.len(),
+            Kind::History => self.read(Some(kind))?.history.len(),
         };
         Ok(count as u64)
     }
@@ -422,6 +423,16 @@ impl Host for EvidenceHost {
             start,
             limit,
             convert::pull_request_to_wit,
+        )
+    }
+
+    fn history(&mut self, start: u64, limit: u32) -> wasmtime::Result<Vec<wit::PastVerdict>> {
+        self.batch(
+            Kind::History,
+            |e| &e.history,
+            start,
+            limit,
+            convert::past_verdict_to_wit,
         )
     }
 }
@@ -647,6 +658,53 @@ mod tests {
         assert!(matches!(
             error.downcast_ref::<AccessError>(),
             Some(AccessError::InDescribe)
+        ));
+    }
+
+    #[test]
+    fn history_is_served_in_order_only_to_policies_that_consume_it() {
+        let past = |seq, decision| verdict_evidence::PastVerdict {
+            seq,
+            time: "2026-11-20T10:00:00Z".into(),
+            time_unix: 1_795_168_800,
+            repository: Some("acme/app".into()),
+            commit: None,
+            branch: Some("main".into()),
+            target_branch: None,
+            environment: None,
+            version: None,
+            actor: None,
+            event: Some(verdict_evidence::policy::Event::Push),
+            decision,
+            policies: vec![verdict_evidence::PastPolicy {
+                id: "sast".into(),
+                decision,
+            }],
+        };
+        use verdict_evidence::PastDecision::{Fail, Pass};
+        let evidence = Arc::new(Evidence {
+            history: vec![past(3, Fail), past(2, Fail), past(1, Pass)],
+            ..Evidence::default()
+        });
+        let mut host = EvidenceHost::new(Arc::clone(&evidence), &[Kind::History]);
+        assert_eq!(
+            host.count(wit::EvidenceKind::History, filter(None, false))
+                .unwrap(),
+            3
+        );
+        let first = host.history(0, 2).unwrap();
+        let rest = host.history(2, 2).unwrap();
+        let seqs: Vec<u64> = first.iter().chain(&rest).map(|p| p.seq).collect();
+        assert_eq!(seqs, [3, 2, 1]);
+        assert_eq!(rest[0].decision, wit::PastDecision::Pass);
+        assert_eq!(first[0].policies[0].decision, wit::PastDecision::Fail);
+        assert_eq!(first[0].event, Some(wit::RunEvent::Push));
+
+        let mut other = EvidenceHost::new(evidence, &[Kind::Findings]);
+        let error = other.history(0, 10).unwrap_err();
+        assert!(matches!(
+            error.downcast_ref::<AccessError>(),
+            Some(AccessError::Undeclared(Kind::History))
         ));
     }
 

@@ -127,7 +127,7 @@ fn describe_evidence(findings: &[verdict_evidence::Finding]) {
         .sum();
     println!(
         "evidence: {} B a finding inline; heap per finding: message {:.0} B, fingerprint {:.0} B, level {:.0} B, paths {:.0} B ({} distinct path allocations)",
-        std::mem::size_of::<verdict_evidence::Finding>(),
+        size_of::<verdict_evidence::Finding>(),
         per(message),
         per(fingerprint),
         per(level),

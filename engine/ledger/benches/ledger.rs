@@ -76,7 +76,7 @@ fn bench(url: &str, template: &Verdict, sizes: &[u64], samples: u64) {
     let elapsed = start.elapsed();
     assert!(integrity.problem.is_none(), "the bench ledger verifies");
     println!(
-        "\nverify: {} records in {:.1} s = {} records/s",
+        "\nverify: {} records in {:.1} s = {} records",
         integrity.records,
         elapsed.as_secs_f64(),
         rate(integrity.records, elapsed)
@@ -138,7 +138,7 @@ fn verdict(template: &Verdict, n: u64) -> Verdict {
         ["api", "web", "worker", "infra"][(n % 4) as usize]
     ));
     verdict.context.environment = Some(["production", "staging"][(n % 2) as usize].to_owned());
-    verdict.context.branch = Some(if n % 3 == 0 {
+    verdict.context.branch = Some(if n.is_multiple_of(3) {
         "main".to_owned()
     } else {
         format!("feature/{}", n % 97)

@@ -13,7 +13,7 @@ use verdict_gate::Decision;
 /// An open store.
 pub(crate) enum Backend {
     Sqlite(Sqlite),
-    Postgres(Postgres),
+    Postgres(Box<Postgres>),
 }
 
 /// Listing order.
@@ -38,7 +38,9 @@ impl Backend {
         let redacted = url::redact(url);
         Ok(match url::parse(url)? {
             Location::Sqlite(path) => Backend::Sqlite(Sqlite::open(&path, redacted, create)?),
-            Location::Postgres(url) => Backend::Postgres(Postgres::open(&url, redacted, create)?),
+            Location::Postgres(url) => {
+                Backend::Postgres(Box::new(Postgres::open(&url, redacted, create)?))
+            }
         })
     }
 

@@ -14,7 +14,6 @@ use crate::columns::{self, Columns, Stored};
 use crate::sign::VerifyingKey;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use verdict_gate::document::Verdict;
 
 /// The previous hash of the first record: 64 zeros.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -404,14 +403,14 @@ fn beyond_head(backend: &mut Backend, seq: i64) -> Result<Option<Problem>, Ledge
 
 /// Whether the indexed columns and child rows are those of the document.
 fn document_mismatch(record: &Stored, children: &columns::Children) -> Option<String> {
-    let verdict: Verdict = match serde_json::from_str(&record.document) {
-        Ok(verdict) => verdict,
-        Err(error) => return Some(format!("its document is not a verdict document: {error}")),
+    let (columns, derived) = match columns::derive(&record.document) {
+        Ok(derived) => derived,
+        Err(reason) => return Some(format!("its document is {reason}")),
     };
-    if columns::columns_of(&verdict) != record.columns {
+    if columns != record.columns {
         return Some("its indexed columns differ from its document".into());
     }
-    if &columns::children_of(&verdict) != children {
+    if &derived != children {
         return Some("its per-policy or sha256 index rows differ from its document".into());
     }
     None

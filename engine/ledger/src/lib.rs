@@ -215,3 +215,44 @@ pub fn append_url(
 ) -> Result<Receipt, LedgerError> {
     Ledger::open(url)?.append(verdict, signer)
 }
+
+/// One policy's result in a record, from the record's per-policy rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyResult {
+    /// The policy id.
+    pub policy: String,
+    /// Its decision.
+    pub decision: Decision,
+    /// How many violations it reported.
+    pub violations: u64,
+}
+
+impl Ledger {
+    /// The chain head: the newest record's seq and hash (0 and [`GENESIS`]
+    /// for an empty ledger).
+    pub fn head(&mut self) -> Result<(u64, String), LedgerError> {
+        let (seq, hash) = self.backend.head()?;
+        Ok((seq.max(0) as u64, hash))
+    }
+
+    /// The per-policy results of record `seq`, in the document's order;
+    /// empty for a seq the ledger does not hold.
+    pub fn policy_results(&mut self, seq: u64) -> Result<Vec<PolicyResult>, LedgerError> {
+        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        let url = self.url().to_owned();
+        let mut children = self.backend.children(seq, seq)?;
+        children
+            .remove(&seq)
+            .map(|children| children.policies)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|row| {
+                Ok(PolicyResult {
+                    decision: backend::decision(&url, seq, &row.decision)?,
+                    violations: row.violations.max(0) as u64,
+                    policy: row.policy,
+                })
+            })
+            .collect()
+    }
+}

@@ -3,7 +3,9 @@
 //! writers from any number of runners extend the chain one at a time.
 
 use crate::backend::{self, Param, Query};
-use crate::columns::{Children, Columns, DigestRow, PolicyRow, Prepared, RECORD_COLUMNS, Stored};
+use crate::columns::{
+    Children, Columns, DigestRow, ExceptionRow, PolicyRow, Prepared, RECORD_COLUMNS, Stored,
+};
 use crate::schema::{LATEST, MIGRATIONS, VERSION_TABLE};
 use crate::{Entry, LedgerError, Receipt, Signer};
 use postgres::types::ToSql;
@@ -15,7 +17,7 @@ use std::time::Duration;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The advisory lock key that serialises migrations ("verdict" in ASCII).
-const MIGRATION_LOCK: i64 = 0x7665_7264_6963_74;
+const MIGRATION_LOCK: i64 = 0x0076_6572_6469_6374;
 
 /// An open PostgreSQL ledger.
 pub(crate) struct Postgres {
@@ -30,6 +32,7 @@ struct Statements {
     record: Statement,
     policies: Statement,
     digests: Statement,
+    exceptions: Statement,
     update_head: Statement,
 }
 
@@ -165,6 +168,15 @@ impl Postgres {
                          FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS t(p, r, n, s)",
                     )
                     .map_err(&error)?,
+                exceptions: client
+                    .prepare(
+                        "INSERT INTO record_exceptions (seq, position, kind, subject, policy, who, \
+                         reason, expires, status, violations) \
+                         SELECT $1, p, k, s, pol, w, r, e, st, v \
+                         FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], \
+                         $7::text[], $8::text[], $9::text[], $10::bigint[]) AS t(p, k, s, pol, w, r, e, st, v)",
+                    )
+                    .map_err(&error)?,
                 update_head: client
                     .prepare("UPDATE ledger_head SET seq = $1, hash = $2 WHERE id = 1")
                     .map_err(&error)?,
@@ -253,6 +265,35 @@ impl Postgres {
                     )
                     .map_err(&error)?;
             }
+            let exceptions = &item.children.exceptions;
+            if !exceptions.is_empty() {
+                let positions: Vec<i64> = (0..exceptions.len() as i64).collect();
+                let text = |field: fn(&ExceptionRow) -> &str| -> Vec<&str> {
+                    exceptions.iter().map(field).collect()
+                };
+                let policies: Vec<Option<&str>> =
+                    exceptions.iter().map(|e| e.policy.as_deref()).collect();
+                let expires: Vec<Option<&str>> =
+                    exceptions.iter().map(|e| e.expires.as_deref()).collect();
+                let violations: Vec<i64> = exceptions.iter().map(|e| e.violations).collect();
+                transaction
+                    .execute(
+                        &statements.exceptions,
+                        &[
+                            &record.seq,
+                            &positions,
+                            &text(|e| &e.kind),
+                            &text(|e| &e.subject),
+                            &policies,
+                            &text(|e| &e.who),
+                            &text(|e| &e.reason),
+                            &expires,
+                            &text(|e| &e.status),
+                            &violations,
+                        ],
+                    )
+                    .map_err(&error)?;
+            }
         }
         if let Some(last) = records.last() {
             transaction
@@ -333,6 +374,32 @@ impl Postgres {
                 name: row.try_get(2).map_err(&error)?,
                 sha256: row.try_get(3).map_err(&error)?,
             });
+        }
+        let error = database_error(&self.url, "read exception rows");
+        for row in self
+            .client
+            .query(
+                "SELECT seq, kind, subject, policy, who, reason, expires, status, violations \
+                 FROM record_exceptions WHERE seq >= $1 AND seq <= $2 ORDER BY seq, position",
+                &[&from, &to],
+            )
+            .map_err(&error)?
+        {
+            let seq: i64 = row.try_get(0).map_err(&error)?;
+            children
+                .entry(seq)
+                .or_default()
+                .exceptions
+                .push(ExceptionRow {
+                    kind: row.try_get(1).map_err(&error)?,
+                    subject: row.try_get(2).map_err(&error)?,
+                    policy: row.try_get(3).map_err(&error)?,
+                    who: row.try_get(4).map_err(&error)?,
+                    reason: row.try_get(5).map_err(&error)?,
+                    expires: row.try_get(6).map_err(&error)?,
+                    status: row.try_get(7).map_err(&error)?,
+                    violations: row.try_get(8).map_err(&error)?,
+                });
         }
         Ok(children)
     }

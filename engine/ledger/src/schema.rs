@@ -68,6 +68,20 @@ CREATE TABLE record_digests (
     PRIMARY KEY (seq, position)
 );
 CREATE INDEX record_digests_sha256 ON record_digests (sha256);
+CREATE TABLE record_exceptions (
+    seq BIGINT NOT NULL,
+    position BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    policy TEXT,
+    who TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    expires TEXT,
+    status TEXT NOT NULL,
+    violations BIGINT NOT NULL,
+    PRIMARY KEY (seq, position)
+);
+CREATE INDEX record_exceptions_kind ON record_exceptions (kind, expires);
 ";
 
 /// Whether a ledger at `version` (0: no ledger tables) can be used; `create`

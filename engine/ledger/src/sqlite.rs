@@ -2,7 +2,9 @@
 //! lock up front (`BEGIN IMMEDIATE`) and wait for it up to [`BUSY_TIMEOUT`].
 
 use crate::backend::{self, Param, Query};
-use crate::columns::{Children, Columns, DigestRow, PolicyRow, Prepared, RECORD_COLUMNS, Stored};
+use crate::columns::{
+    Children, Columns, DigestRow, ExceptionRow, PolicyRow, Prepared, RECORD_COLUMNS, Stored,
+};
 use crate::schema::{LATEST, MIGRATIONS, VERSION_TABLE};
 use crate::{Entry, LedgerError, Receipt, Signer};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
@@ -201,6 +203,13 @@ impl Sqlite {
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                 )
                 .map_err(error)?;
+            let mut exception = transaction
+                .prepare_cached(
+                    "INSERT INTO record_exceptions (seq, position, kind, subject, policy, who, \
+                     reason, expires, status, violations) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )
+                .map_err(error)?;
             for (record, item) in records.iter().zip(prepared) {
                 let c = &record.columns;
                 insert
@@ -232,6 +241,22 @@ impl Sqlite {
                             position as i64,
                             row.policy,
                             row.decision,
+                            row.violations
+                        ])
+                        .map_err(error)?;
+                }
+                for (position, row) in item.children.exceptions.iter().enumerate() {
+                    exception
+                        .execute(params![
+                            record.seq,
+                            position as i64,
+                            row.kind,
+                            row.subject,
+                            row.policy,
+                            row.who,
+                            row.reason,
+                            row.expires,
+                            row.status,
                             row.violations
                         ])
                         .map_err(error)?;
@@ -341,6 +366,37 @@ impl Sqlite {
                 .or_default()
                 .digests
                 .push(DigestRow { role, name, sha256 });
+        }
+        drop(rows);
+        drop(statement);
+        let mut statement = self
+            .connection
+            .prepare_cached(
+                "SELECT seq, kind, subject, policy, who, reason, expires, status, violations \
+                 FROM record_exceptions WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq, position",
+            )
+            .map_err(self.error("read exception rows"))?;
+        let mut rows = statement
+            .query(params![from, to])
+            .map_err(self.error("read exception rows"))?;
+        while let Some(row) = rows.next().map_err(self.error("read exception rows"))? {
+            let read = || -> rusqlite::Result<(i64, ExceptionRow)> {
+                Ok((
+                    row.get(0)?,
+                    ExceptionRow {
+                        kind: row.get(1)?,
+                        subject: row.get(2)?,
+                        policy: row.get(3)?,
+                        who: row.get(4)?,
+                        reason: row.get(5)?,
+                        expires: row.get(6)?,
+                        status: row.get(7)?,
+                        violations: row.get(8)?,
+                    },
+                ))
+            };
+            let (seq, exception) = read().map_err(self.error("read exception rows"))?;
+            children.entry(seq).or_default().exceptions.push(exception);
         }
         Ok(children)
     }

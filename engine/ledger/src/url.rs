@@ -37,19 +37,21 @@ pub(crate) fn parse(url: &str) -> Result<Location, LedgerError> {
 /// The URL with any password replaced by `***`: the one in the user-info
 /// part (`user:password@host`) and any `password=` query parameter. Every
 /// message naming a ledger uses this form.
+///
+/// Conservative with malformed URLs: the user info runs to the *last* `@`,
+/// so a password with an unescaped `/`, `?`, `#` or `@` is still hidden (at
+/// worst more than the password is).
 pub fn redact(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {
         return url.to_owned();
     };
     let rest_start = scheme_end + 3;
     let rest = &url[rest_start..];
-    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_len];
     let mut out = String::with_capacity(url.len());
     out.push_str(&url[..rest_start]);
-    match authority.rfind('@') {
+    let remainder = match rest.rfind('@') {
         Some(at) => {
-            let userinfo = &authority[..at];
+            let userinfo = &rest[..at];
             match userinfo.find(':') {
                 Some(colon) => {
                     out.push_str(&userinfo[..colon]);
@@ -57,15 +59,14 @@ pub fn redact(url: &str) -> String {
                 }
                 None => out.push_str(userinfo),
             }
-            out.push_str(&authority[at..]);
+            &rest[at..]
         }
-        None => out.push_str(authority),
-    }
-    let tail = &rest[authority_len..];
-    match tail.find('?') {
+        None => rest,
+    };
+    match remainder.find('?') {
         Some(query_start) => {
-            out.push_str(&tail[..=query_start]);
-            let query = &tail[query_start + 1..];
+            out.push_str(&remainder[..=query_start]);
+            let query = &remainder[query_start + 1..];
             let (query, fragment) = match query.find('#') {
                 Some(hash) => (&query[..hash], &query[hash..]),
                 None => (query, ""),
@@ -80,7 +81,7 @@ pub fn redact(url: &str) -> String {
             out.push_str(&params.join("&"));
             out.push_str(fragment);
         }
-        None => out.push_str(tail),
+        None => out.push_str(remainder),
     }
     out
 }
@@ -104,6 +105,15 @@ mod tests {
             "postgres://db/ledger?user=ci&password=***&application_name=x"
         );
         assert_eq!(redact("postgres://ci@db/ledger"), "postgres://ci@db/ledger");
+        // Unescaped delimiters in the password still hide it.
+        for url in [
+            "postgres://ci:pa/ss@db/ledger",
+            "postgres://ci:pa?ss@db/ledger",
+            "postgres://ci:pa#ss@db/ledger",
+            "postgres://ci:pa@ss@db/ledger",
+        ] {
+            assert_eq!(redact(url), "postgres://ci:***@db/ledger", "{url}");
+        }
         assert_eq!(redact("sqlite:ledger.db"), "sqlite:ledger.db");
     }
 

@@ -95,7 +95,7 @@ fn an_sqlite_file_in_a_missing_directory_is_an_error() {
 fn a_file_that_is_not_a_database_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.txt");
-    std::fs::write(
+    fs_err::write(
         &path,
         "these are not the records you are looking for\n".repeat(200),
     )

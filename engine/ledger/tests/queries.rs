@@ -127,6 +127,48 @@ both!(records_carry_the_document_and_columns, |kind: Kind| {
     }
 });
 
+both!(exceptions_and_gate_files_are_indexed, |kind: Kind| {
+    let fresh = filled(kind, 3);
+    let rows: Vec<(String, String, String, i64)> = fresh.query(
+        "SELECT kind, subject, who, violations FROM record_exceptions WHERE seq = 3 ORDER BY position",
+    );
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "waiver".into(),
+                "vulnerabilities#3".into(),
+                "security@acme.example".into(),
+                1
+            ),
+            (
+                "override".into(),
+                "vulnerabilities".into(),
+                "oncall".into(),
+                1
+            ),
+            (
+                "attestation".into(),
+                "hipaa-164.308(a)(1)(ii)(A)".into(),
+                "ciso@acme.example".into(),
+                0
+            ),
+        ]
+    );
+    let gate: Vec<(String, String, String, i64)> = fresh.query(
+        "SELECT role, name, sha256, position FROM record_digests WHERE seq = 3 AND role = 'gate-gate'",
+    );
+    assert_eq!(
+        gate,
+        vec![(
+            "gate-gate".into(),
+            "verdict.toml".into(),
+            "ef".repeat(32),
+            4
+        )]
+    );
+});
+
 both!(history_is_the_last_decisions_newest_first, |kind: Kind| {
     let fresh = filled(kind, 12);
     let mut ledger = Ledger::open_existing(&fresh.url).unwrap();

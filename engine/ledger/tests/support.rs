@@ -114,6 +114,34 @@ impl Fresh {
         }
     }
 
+    /// Rows of four columns (text, text, text, integer), read directly.
+    pub fn query(&self, sql: &str) -> Vec<(String, String, String, i64)> {
+        match self.kind {
+            Kind::Sqlite => {
+                let path = self.url.strip_prefix("sqlite:").expect("sqlite URL");
+                let connection = rusqlite::Connection::open(path).expect("open the file");
+                let mut statement = connection.prepare(sql).expect("prepare");
+                statement
+                    .query_map([], |row| {
+                        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                    })
+                    .expect("query")
+                    .collect::<Result<_, _>>()
+                    .expect("rows")
+            }
+            Kind::Postgres => {
+                let mut client =
+                    postgres::Client::connect(&self.url, postgres::NoTls).expect("connect");
+                client
+                    .query(sql, &[])
+                    .expect("query")
+                    .iter()
+                    .map(|row| (row.get(0), row.get(1), row.get(2), row.get(3)))
+                    .collect()
+            }
+        }
+    }
+
     /// A role that may only read this database; returns its URL.
     pub fn read_only_url(&self, password: &str) -> String {
         let database = self.database.as_ref().expect("a PostgreSQL ledger");
@@ -148,7 +176,11 @@ pub fn verdict(n: u32) -> Verdict {
         1 => "fail",
         _ => "warn",
     };
-    let environment = if n % 2 == 0 { "production" } else { "staging" };
+    let environment = if n.is_multiple_of(2) {
+        "production"
+    } else {
+        "staging"
+    };
     let now_unix = 1_793_000_000 + i64::from(n) * 3600;
     let now = chrono::DateTime::from_timestamp(now_unix, 0)
         .expect("time")
@@ -159,13 +191,13 @@ pub fn verdict(n: u32) -> Verdict {
         "decision": decision,
         "context": {
             "environment": environment,
-            "branch": if n % 4 == 0 { "main" } else { "feature/x" },
+            "branch": if n.is_multiple_of(4) { "main" } else { "feature/x" },
             "event": "push",
             "version": format!("1.{n}.0"),
             "now": now,
             "now_unix": now_unix,
             "actor": "ci-bot",
-            "repository": if n % 5 == 0 { "acme/api" } else { "acme/web" },
+            "repository": if n.is_multiple_of(5) { "acme/api" } else { "acme/web" },
         },
         "summary": {"policies": 2, "passed": 1, "warned": 0, "failed": 1, "errored": 0, "skipped": 0, "violations": 1},
         "inputs": [
@@ -179,6 +211,13 @@ pub fn verdict(n: u32) -> Verdict {
             {"id": "secrets", "plugin": "builtin:secrets", "plugin_sha256": "cd".repeat(32),
              "enforcement": "hard", "decision": "pass", "duration_ms": 0, "violations": []},
         ],
+        "gate_files": [{"role": "gate", "path": "verdict.toml", "sha256": "ef".repeat(32)}],
+        "waivers": [{"id": format!("vulnerabilities#{n}"), "policy": "vulnerabilities", "fingerprint": "f1",
+                     "reason": "no fix upstream", "owner": "security@acme.example", "expires": "2026-12-31",
+                     "status": "applied", "matched": 1}],
+        "overrides": [{"policy": "vulnerabilities", "reason": "hotfix", "actor": "oncall", "applied": n % 2 == 1, "violations": 1}],
+        "attestations": [{"control": "hipaa-164.308(a)(1)(ii)(A)", "statement": "risk analysis done",
+                          "by": "ciso@acme.example", "date": "2026-10-01", "expires": "2027-10-01", "status": "valid"}],
     }))
     .expect("a verdict document")
 }

@@ -64,6 +64,14 @@ both!(an_edited_index_row_is_named, |kind: Kind| {
     assert!(detail.contains("index rows"), "{detail}");
 });
 
+both!(an_edited_waiver_row_is_named, |kind: Kind| {
+    let fresh = filled(kind, 5);
+    fresh.tamper("UPDATE record_exceptions SET who = 'nobody' WHERE seq = 2 AND kind = 'waiver'");
+    let (seq, kind, detail) = first_problem(&fresh.url);
+    assert_eq!((seq, kind), (2, ProblemKind::Edited));
+    assert!(detail.contains("index rows"), "{detail}");
+});
+
 both!(a_deleted_record_is_named, |kind: Kind| {
     let fresh = filled(kind, 5);
     fresh.tamper("DELETE FROM records WHERE seq = 3; DELETE FROM record_policies WHERE seq = 3; DELETE FROM record_digests WHERE seq = 3");

@@ -5,7 +5,8 @@
 //! also from hostile text, and in headless Chromium.
 //!
 //! `VERDICT_AUDIT_SCREENSHOT=FILE` keeps the screenshot of the sample (that
-//! is how `docs/images/audit-report.png` is made).
+//! is how `docs/images/audit-report.png` is made); `VERDICT_AUDIT_HTML=FILE`
+//! keeps the page.
 
 #![allow(
     clippy::unwrap_used,
@@ -590,6 +591,9 @@ fn chromium_renders_the_period_report_and_builds_no_injected_element() {
         "a {}-byte screenshot is nearly blank",
         bytes.len()
     );
+    if let Some(keep) = std::env::var_os("VERDICT_AUDIT_HTML") {
+        fs_err::copy(&page, keep).unwrap();
+    }
     if let Some(keep) = std::env::var_os("VERDICT_AUDIT_SCREENSHOT") {
         fs_err::copy(&screenshot, keep).unwrap();
     }

@@ -272,6 +272,7 @@ fn sample() -> Verdict {
             fixed: 2,
             new: 15,
         }),
+        coverage: None,
     }
 }
 

@@ -29,6 +29,7 @@ pub(crate) trait Backend {
     fn code_owners(&self) -> Vec<OwnerRule>;
     fn tags(&self, start: u64, limit: u32) -> Vec<Tag>;
     fn pull_requests(&self, start: u64, limit: u32) -> Vec<PullRequest>;
+    fn history(&self, start: u64, limit: u32) -> Vec<crate::PastVerdict>;
 }
 
 /// The evidence of this run.
@@ -126,6 +127,15 @@ impl Evidence {
     pub fn pull_requests(&self) -> Batches<'_, PullRequest> {
         Batches::new(move |start, limit| self.backend.pull_requests(start, limit))
     }
+
+    /// Earlier runs of the gate for this repository, newest first (kind
+    /// `history`): every branch, environment and event the ledger holds for
+    /// it, at most 100 runs; filter them yourself. Declare `history` in
+    /// `requires` too: a run without a ledger then ends in `error` instead of
+    /// showing the policy an empty past.
+    pub fn history(&self) -> Batches<'_, crate::PastVerdict> {
+        Batches::new(move |start, limit| self.backend.history(start, limit))
+    }
 }
 
 impl From<MemoryEvidence> for Evidence {
@@ -212,6 +222,8 @@ pub struct MemoryEvidence {
     pub tags: Vec<Tag>,
     /// Pull requests.
     pub pull_requests: Vec<PullRequest>,
+    /// Earlier runs, newest first.
+    pub history: Vec<crate::PastVerdict>,
     /// When set, reading any other kind panics (as the host would end the evaluation).
     pub consumes: Option<Vec<Kind>>,
 }
@@ -266,6 +278,7 @@ impl Backend for MemoryEvidence {
             Kind::Changes => self.changes.len(),
             Kind::Tags => self.tags.len(),
             Kind::PullRequests => self.pull_requests.len(),
+            Kind::History => self.history.len(),
         };
         count as u64
     }
@@ -345,6 +358,11 @@ impl Backend for MemoryEvidence {
     fn pull_requests(&self, start: u64, limit: u32) -> Vec<PullRequest> {
         self.read(Kind::PullRequests);
         page(self.pull_requests.iter().cloned(), start, limit)
+    }
+
+    fn history(&self, start: u64, limit: u32) -> Vec<crate::PastVerdict> {
+        self.read(Kind::History);
+        page(self.history.iter().cloned(), start, limit)
     }
 }
 

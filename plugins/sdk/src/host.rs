@@ -158,6 +158,13 @@ impl Backend for HostBackend {
             .map(pull_request)
             .collect()
     }
+
+    fn history(&self, start: u64, limit: u32) -> Vec<crate::PastVerdict> {
+        import::history(start, limit)
+            .into_iter()
+            .map(past_verdict)
+            .collect()
+    }
 }
 
 fn changed_file(f: wit::ChangedFile) -> ChangedFile {
@@ -257,6 +264,7 @@ fn kind(kind: wit::EvidenceKind) -> Kind {
         wit::EvidenceKind::Changes => Kind::Changes,
         wit::EvidenceKind::Tags => Kind::Tags,
         wit::EvidenceKind::PullRequests => Kind::PullRequests,
+        wit::EvidenceKind::History => Kind::History,
     }
 }
 
@@ -308,6 +316,7 @@ fn to_kind(kind: Kind) -> wit::EvidenceKind {
         Kind::Changes => wit::EvidenceKind::Changes,
         Kind::Tags => wit::EvidenceKind::Tags,
         Kind::PullRequests => wit::EvidenceKind::PullRequests,
+        Kind::History => wit::EvidenceKind::History,
     }
 }
 
@@ -610,3 +619,38 @@ pub fn evaluate<P: crate::Policy>(
 pub use export::{Descriptor as WitDescriptor, Guest, Outcome as WitOutcome};
 #[doc(hidden)]
 pub use wit::Context as WitContext;
+
+fn past_decision(decision: wit::PastDecision) -> crate::PastDecision {
+    match decision {
+        wit::PastDecision::Skipped => crate::PastDecision::Skipped,
+        wit::PastDecision::Pass => crate::PastDecision::Pass,
+        wit::PastDecision::Warn => crate::PastDecision::Warn,
+        wit::PastDecision::Fail => crate::PastDecision::Fail,
+        wit::PastDecision::Error => crate::PastDecision::Error,
+    }
+}
+
+fn past_verdict(p: wit::PastVerdict) -> crate::PastVerdict {
+    crate::PastVerdict {
+        seq: p.seq,
+        time: p.time,
+        time_unix: p.time_unix,
+        repository: p.repository,
+        commit: p.commit,
+        branch: p.branch,
+        target_branch: p.target_branch,
+        environment: p.environment,
+        version: p.version,
+        actor: p.actor,
+        event: p.event.map(event),
+        decision: past_decision(p.decision),
+        policies: p
+            .policies
+            .into_iter()
+            .map(|policy| crate::PastPolicy {
+                id: policy.id,
+                decision: past_decision(policy.decision),
+            })
+            .collect(),
+    }
+}

@@ -92,7 +92,7 @@ pub use report::{REPORT_BATCH, REPORT_BYTES};
 pub use types::{
     AdvisoryKind, AdvisoryKinds, ChangeStatus, ChangedFile, Commit, Component, CoverageTotals,
     Document, FileCoverage, Filter, Finding, Kind, Levels, LineRange, Location, Notice, NoticeKind,
-    OwnerRule, PullRequest, Review, ReviewState, RuleInfo, Secret, Severity, SignatureCheck,
+    OwnerRule, PastDecision, PastPolicy, PastVerdict, PullRequest, Review, ReviewState, RuleInfo, Secret, Severity, SignatureCheck,
     SignatureFormat, SignatureStatus, Source, Tag, TestCase, TestStatus, TestSuite, Vulnerability,
     percent,
 };

@@ -126,11 +126,13 @@ pub enum Kind {
     Tags,
     /// [`PullRequest`]s.
     PullRequests,
+    /// [`PastVerdict`]s: earlier runs of the gate, from the audit ledger.
+    History,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Findings,
         Kind::Vulnerabilities,
         Kind::Secrets,
@@ -142,6 +144,7 @@ impl Kind {
         Kind::Changes,
         Kind::Tags,
         Kind::PullRequests,
+        Kind::History,
     ];
 
     /// The kebab-case name.
@@ -158,6 +161,7 @@ impl Kind {
             Kind::Changes => "changes",
             Kind::Tags => "tags",
             Kind::PullRequests => "pull-requests",
+            Kind::History => "history",
         }
     }
 }
@@ -1018,4 +1022,102 @@ pub struct PullRequest {
     pub files: Vec<String>,
     /// Reviews.
     pub reviews: Vec<Review>,
+}
+
+/// What an earlier run of the gate decided. Deserializes from the lowercase
+/// names (`"fail"`), which is what configurations use.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum PastDecision {
+    /// Nothing was in scope.
+    Skipped,
+    /// No violations.
+    Pass,
+    /// Violations of advisory policies only.
+    Warn,
+    /// Violations of soft or hard policies.
+    Fail,
+    /// The gate could not decide.
+    Error,
+}
+
+impl PastDecision {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PastDecision::Skipped => "skipped",
+            PastDecision::Pass => "pass",
+            PastDecision::Warn => "warn",
+            PastDecision::Fail => "fail",
+            PastDecision::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for PastDecision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One policy's result in an earlier run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PastPolicy {
+    /// The policy id from that run's gate file.
+    pub id: String,
+    /// Its decision.
+    pub decision: PastDecision,
+}
+
+/// An earlier run of the gate for this repository, as the audit ledger
+/// recorded it (kind `history`), newest first. Every text field came from
+/// that run's flags or CI variables: untrusted. A pull request's `branch` was
+/// chosen by its author; its `target_branch` was not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PastVerdict {
+    /// The record's sequence number in the ledger; larger is newer.
+    pub seq: u64,
+    /// The run's time (its `now`), RFC 3339.
+    pub time: String,
+    /// The run's time, seconds since the Unix epoch.
+    pub time_unix: i64,
+    /// Repository name.
+    pub repository: Option<String>,
+    /// Head commit id, when that run read a repository.
+    pub commit: Option<String>,
+    /// Branch that was built.
+    pub branch: Option<String>,
+    /// For a pull or merge request, the branch it merges into.
+    pub target_branch: Option<String>,
+    /// Target environment.
+    pub environment: Option<String>,
+    /// Version deployed.
+    pub version: Option<String>,
+    /// Who triggered it.
+    pub actor: Option<String>,
+    /// What started it, kebab-case (`push`, `pull-request`, `deploy`…), as
+    /// [`Context::event`](crate::Context).
+    pub event: Option<String>,
+    /// The gate's decision.
+    pub decision: PastDecision,
+    /// Each policy's decision, in that run's order.
+    pub policies: Vec<PastPolicy>,
+}
+
+impl PastVerdict {
+    /// The branch the run is about for branch rules: a pull request's target
+    /// branch (its author did not choose it), otherwise the branch built.
+    pub fn scope_branch(&self) -> Option<&str> {
+        self.target_branch.as_deref().or(self.branch.as_deref())
+    }
 }

@@ -368,8 +368,30 @@ fn a_run_without_a_decision_that_agrees_with_its_exit_code_is_an_error() {
         assert_eq!(ran.outputs["decision"], "error", "{name}: {ran:?}");
         assert!(ran.summary.contains("⛔ ERROR"), "{name}: {ran:?}");
         assert!(!ran.summary.contains("all good"), "{name}: {ran:?}");
+        for output in ["json-file", "sarif-file", "markdown-file", "violations"] {
+            assert_eq!(ran.outputs[output], "", "{name}: {output}: {ran:?}");
+        }
         write(&runner.summary, "");
     }
+}
+
+#[test]
+fn a_run_that_decided_error_shows_its_reports_but_offers_no_sarif_to_upload() {
+    // The coverage policy has no coverage report to read: it errors.
+    let runner = Runner::new(FAILING_GATE);
+    let ran = run_action(&runner, &[("inputs", "reports/bandit.json")], &[]);
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert_eq!(ran.outputs["decision"], "error", "{ran:?}");
+    assert_eq!(json_file(&ran)["decision"], "error");
+    assert!(ran.summary.contains("coverage-minimum"), "{ran:?}");
+    // The file is there, but an upload would close the alerts of the policy
+    // that never ran.
+    assert!(
+        fs_err::read_dir(&runner.temp)
+            .unwrap()
+            .any(|entry| { entry.unwrap().path().join("verdict.sarif").is_file() })
+    );
+    assert_eq!(ran.outputs["sarif-file"], "", "{ran:?}");
 }
 
 #[test]

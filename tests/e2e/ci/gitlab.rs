@@ -158,6 +158,20 @@ fn the_gitlab_template_passes_a_warning_gate_and_errors_without_one() {
 }
 
 #[test]
+fn a_gitlab_run_that_errors_keeps_its_reports_but_no_code_quality() {
+    // The coverage policy has no coverage report to read: it errors.
+    let runner = Runner::new(FAILING_GATE);
+    let ran = run_gitlab(&runner, &[("VERDICT_INPUTS", "reports/bandit.json")], &[]);
+    assert_eq!(ran.code, 2, "{ran:?}");
+    let (codequality, junit, paths) = gitlab_artifacts(&runner);
+    assert!(!codequality.exists(), "{ran:?}");
+    assert!(junit.is_file(), "{ran:?}");
+    for path in &paths {
+        assert!(path.is_file(), "{}", path.display());
+    }
+}
+
+#[test]
 fn hostile_branch_names_and_variables_are_inert_in_the_gitlab_template() {
     let runner = Runner::new(&warning_gate());
     for hostile in HOSTILE {

@@ -729,11 +729,19 @@ mod tests {
     }
 
     /// What a parse gives, comparable.
-    type Parsed = Result<(verdict_evidence::Evidence, Option<String>, Option<Vec<Kind>>), FormatError>;
+    type Parsed = Result<
+        (
+            verdict_evidence::Evidence,
+            Option<String>,
+            Option<Vec<Kind>>,
+        ),
+        FormatError,
+    >;
 
     fn parse_split(bytes: &[u8], split: &Split) -> Parsed {
         let mut output = Output::default();
-        parse_bytes(bytes, &mut output, split).map(|()| (output.evidence, output.tool, output.kinds))
+        parse_bytes(bytes, &mut output, split)
+            .map(|()| (output.evidence, output.tool, output.kinds))
     }
 
     #[test]
@@ -746,7 +754,9 @@ mod tests {
             };
             for entry in entries {
                 let path = entry.unwrap().path();
-                if path.extension().is_some_and(|e| e == "sarif" || e == "json")
+                if path
+                    .extension()
+                    .is_some_and(|e| e == "sarif" || e == "json")
                     && path.to_string_lossy().contains("sarif")
                 {
                     files.push(path);
@@ -768,14 +778,26 @@ mod tests {
             }
             for split in [
                 Split::DEFAULT,
-                Split { parallel_min: 1, scan_chunk: Some(1) },
-                Split { parallel_min: 2, scan_chunk: Some(97) },
-                Split { parallel_min: 7, scan_chunk: Some(4096) },
+                Split {
+                    parallel_min: 1,
+                    scan_chunk: Some(1),
+                },
+                Split {
+                    parallel_min: 2,
+                    scan_chunk: Some(97),
+                },
+                Split {
+                    parallel_min: 7,
+                    scan_chunk: Some(4096),
+                },
             ] {
                 assert_eq!(parse_split(&bytes, &split), expected, "{}", path.display());
             }
         }
-        assert!(results > 1000 && errors > 5, "{results} findings, {errors} errors");
+        assert!(
+            results > 1000 && errors > 5,
+            "{results} findings, {errors} errors"
+        );
     }
 
     #[test]
@@ -790,11 +812,9 @@ mod tests {
         assert_eq!(sequential.evidence.findings.len(), 1000);
         assert_eq!(sequential.evidence, parallel.evidence);
         // The first error in file order, whichever task meets it first.
-        let bad = json.replacen(r#""ruleId":"r""#, r#""ruleId":1"#, 1).replacen(
-            r#""ruleId":"r""#,
-            r#""ruleId":2"#,
-            400,
-        );
+        let bad = json
+            .replacen(r#""ruleId":"r""#, r#""ruleId":1"#, 1)
+            .replacen(r#""ruleId":"r""#, r#""ruleId":2"#, 400);
         let sequential = parse_str(&bad, usize::MAX).unwrap_err();
         assert_eq!(parse_str(&bad, 1).unwrap_err(), sequential);
         assert!(sequential.message.contains("results[0]"), "{sequential}");

@@ -6,7 +6,9 @@
 //! result with the policy as `ruleId`, a level from the policy's decision
 //! (`error` when it fails the gate, `warning` when it only warns, `note` for
 //! informational severity), its location as a relative URI with the line
-//! region, its fingerprint under `partialFingerprints`, and
+//! region (an absolute path as a `file` URI; no location: the gate file,
+//! line 1, with the property `no-location`, since GitHub rejects a whole
+//! file for one result without a location URI), its fingerprint under `partialFingerprints`, and
 //! `properties["security-severity"]` (also on the rule, where GitHub reads
 //! it) so GitHub ranks it. Waived violations are results too, with an
 //! accepted external `suppression` whose justification is the waiver's
@@ -22,7 +24,7 @@
 //! characters as `\u` escapes); SARIF viewers show `message.text` as plain
 //! text, so no further escaping is needed.
 
-use super::{Item, elided, items_by_severity, relative_uri, worst_severity};
+use super::{Item, elided, items_by_severity, percent_encode, relative_uri, worst_severity};
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
@@ -46,7 +48,7 @@ pub(crate) fn render(verdict: &Verdict, out: &mut dyn io::Write) -> io::Result<(
     let sarif = Sarif::builder()
         .schema("https://json.schemastore.org/sarif-2.1.0.json")
         .version(json!("2.1.0"))
-        .runs(vec![run(verdict)])
+        .runs(vec![run(verdict, MAX_RESULTS)])
         .build();
     let mut out = io::BufWriter::new(out);
     crate::text::json::to_writer_pretty(&mut out, &sarif).map_err(io::Error::from)?;
@@ -54,11 +56,11 @@ pub(crate) fn render(verdict: &Verdict, out: &mut dyn io::Write) -> io::Result<(
     io::Write::flush(&mut out)
 }
 
-fn run(verdict: &Verdict) -> Run {
+fn run(verdict: &Verdict, max_results: usize) -> Run {
     let rules: Vec<ReportingDescriptor> = verdict.policies.iter().map(rule).collect();
     let mut items = items_by_severity(verdict);
-    let omitted = items.len().saturating_sub(MAX_RESULTS);
-    items.truncate(MAX_RESULTS);
+    let omitted = items.len().saturating_sub(max_results);
+    items.truncate(max_results);
     let results: Vec<SarifResult> = items.iter().map(|item| result(verdict, item)).collect();
     let driver = ToolComponent::builder()
         .name("verdict")
@@ -156,6 +158,15 @@ fn result(verdict: &Verdict, item: &Item<'_>) -> SarifResult {
     if let Some(control) = &violation.control {
         properties.insert("control".to_owned(), json!(control));
     }
+    // GitHub rejects the whole file when a result has no location with a
+    // URI: one without a location points at the gate file, line 1.
+    let located = match &violation.location {
+        Some(place) if !place.path.trim().is_empty() => place.clone(),
+        _ => {
+            properties.insert("no-location".to_owned(), json!(true));
+            verdict_evidence::Location::new(gate_file(verdict), Some(1), None)
+        }
+    };
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert(FINGERPRINT_KEY.to_owned(), violation.fingerprint.clone());
     let index = verdict
@@ -171,14 +182,7 @@ fn result(verdict: &Verdict, item: &Item<'_>) -> SarifResult {
             tags: None,
             additional_properties: properties,
         });
-    let builder = builder.locations(
-        violation
-            .location
-            .as_ref()
-            .map(location)
-            .into_iter()
-            .collect::<Vec<_>>(),
-    );
+    let builder = builder.locations(vec![location(&located)]);
     let builder = builder.rule_index(index.map_or(-1, |index| index as i64));
     let suppressions = item.waiver.map(|waiver| {
         let reason = verdict
@@ -205,9 +209,6 @@ fn result(verdict: &Verdict, item: &Item<'_>) -> SarifResult {
     });
     let mut result = builder.build();
     result.suppressions = suppressions;
-    if result.locations.as_ref().is_some_and(Vec::is_empty) {
-        result.locations = None;
-    }
     result
 }
 
@@ -218,10 +219,10 @@ fn location(location: &verdict_evidence::Location) -> Location {
             artifact.uri = Some(uri);
             artifact.uri_base_id = Some("%SRCROOT%".to_owned());
         }
-        // Not relative: an absolute path or a URI as the tool wrote it, as
-        // a `file` URI or, if that cannot be made, left out of the URI and
-        // kept as the description.
+        // Not a plain relative path: still a URI (GitHub needs one), with
+        // the path as the tool wrote it as the description.
         None => {
+            artifact.uri = Some(other_uri(&location.path));
             artifact.description = Some(Message::builder().text(location.path.to_string()).build());
         }
     }
@@ -239,6 +240,39 @@ fn location(location: &verdict_evidence::Location) -> Location {
         }),
         ..Location::default()
     }
+}
+
+/// A URI for a path [`relative_uri`] refuses: an absolute path (`/…`, or a
+/// drive letter) becomes a `file` URI, which GitHub maps onto the checkout;
+/// anything else is percent-encoded whole (`:` too, so it never becomes a
+/// scheme).
+fn other_uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let bytes = path.as_bytes();
+    if path.starts_with('/') {
+        format!("file://{}", percent_encode(&path))
+    } else if bytes.len() >= 3
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && bytes[2] == b'/'
+    {
+        format!(
+            "file:///{}:{}",
+            char::from(bytes[0]),
+            percent_encode(&path[2..])
+        )
+    } else {
+        percent_encode(&path)
+    }
+}
+
+/// The gate file's path, for what has no location of its own.
+fn gate_file(verdict: &Verdict) -> &str {
+    verdict
+        .gate_files
+        .iter()
+        .find(|file| file.role == "gate")
+        .map_or("verdict.toml", |file| file.path.as_str())
 }
 
 fn invocation(verdict: &Verdict) -> Invocation {
@@ -287,5 +321,41 @@ fn security_severity(severity: Severity) -> Option<&'static str> {
         Severity::Medium => Some("5.5"),
         Severity::Low => Some("2.0"),
         Severity::Info => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn beyond_the_cap_the_least_severe_are_left_out_and_counted() {
+        assert_eq!(MAX_RESULTS, 25_000, "GitHub's limit of results per run");
+        let violation = |severity: &str, line: u32| {
+            serde_json::json!({"rule": "r", "message": severity, "severity": severity,
+                "fingerprint": format!("{severity}-{line}"),
+                "location": {"path": "a.py", "start_line": line}})
+        };
+        let verdict: Verdict = serde_json::from_value(serde_json::json!({
+            "format": "verdict/v1", "verdict_version": "0.1.0", "decision": "fail",
+            "context": {"now": "2026-01-01T00:00:00Z", "now_unix": 1767225600},
+            "summary": {"policies": 1, "passed": 0, "warned": 0, "failed": 1, "errored": 0,
+                "skipped": 0, "violations": 5},
+            "inputs": [],
+            "policies": [{"id": "p", "plugin": "builtin:p", "plugin_sha256": "", "enforcement": "hard",
+                "decision": "fail", "duration_ms": 0,
+                "violations": [violation("low", 1), violation("high", 2), violation("low", 3),
+                    violation("critical", 4), violation("medium", 5)]}]
+        }))
+        .expect("a verdict");
+        let run = run(&verdict, 3);
+        let results = run.results.expect("results");
+        let kept: Vec<&str> = results
+            .iter()
+            .map(|r| r.message.text.as_deref().unwrap_or_default())
+            .collect();
+        assert_eq!(kept, ["critical", "high", "medium"]);
+        let properties = run.properties.expect("properties").additional_properties;
+        assert_eq!(properties["verdict/omitted-results"], 2);
     }
 }

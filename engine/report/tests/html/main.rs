@@ -73,7 +73,7 @@ fn the_report_shows_every_section_of_the_document() {
         "Violations by policy",
         "Violations by directory",
         "Coverage by directory",
-        "Not drawn: the verdict document records coverage only",
+        "Lines covered: 2900 of 4200 (69%)",
     ] {
         assert!(
             text.contains(expected),
@@ -82,7 +82,7 @@ fn the_report_shows_every_section_of_the_document() {
     }
     // HIPAA's matrix is the first one; the decision comes before the run.
     assert!(page.find("FAIL") < page.find("id=\"run\""));
-    assert_eq!(page.matches("<svg ").count(), 3);
+    assert_eq!(page.matches("<svg ").count(), 4);
     // The severity chart is drawn from the exact counts, not the listed few.
     assert!(page.contains(">62</text>"), "high: 61 + 1");
     // The only links: in-page anchors and the one https evidence URL.
@@ -94,6 +94,13 @@ fn the_report_shows_every_section_of_the_document() {
             .all(|l| l.starts_with('#') || l == "https://grc.acme.example/risk-analysis/2026"),
         "{links:?}"
     );
+    // Every in-page link has its target.
+    for anchor in links.iter().filter_map(|link| link.strip_prefix('#')) {
+        assert!(
+            page.contains(&format!("id=\"{anchor}\"")),
+            "no target for #{anchor}"
+        );
+    }
     assert!(
         text.contains("javascript:alert(document.domain)"),
         "a script URL is shown as text"

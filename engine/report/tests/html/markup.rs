@@ -17,6 +17,7 @@ const ELEMENTS: &[&str] = &[
     "header",
     "main",
     "footer",
+    "nav",
     "section",
     "div",
     "h2",

@@ -443,5 +443,26 @@ pub fn verdict(t: Text) -> Verdict {
             fixed: 17,
             new: 212,
         }),
+        coverage: Some(verdict_gate::document::CoverageSummary {
+            lines_total: 4200,
+            lines_covered: 2900,
+            by_directory: vec![
+                verdict_gate::document::DirectoryCoverage {
+                    directory: t("src/payments"),
+                    lines_total: 2400,
+                    lines_covered: 2100,
+                },
+                verdict_gate::document::DirectoryCoverage {
+                    directory: t("src/ops"),
+                    lines_total: 1200,
+                    lines_covered: 600,
+                },
+                verdict_gate::document::DirectoryCoverage {
+                    directory: t("."),
+                    lines_total: 600,
+                    lines_covered: 200,
+                },
+            ],
+        }),
     }
 }

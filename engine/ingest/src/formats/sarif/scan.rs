@@ -382,10 +382,17 @@ pub(super) fn elements_in_waves(
     loop {
         // Stretch k starts at guess k (k > 0) and stops at guess k + 1.
         let guesses: Vec<Option<usize>> = (1..threads)
-            .map(|k| candidate(bytes, position.saturating_add(k.saturating_mul(chunk)), chunk))
+            .map(|k| {
+                candidate(
+                    bytes,
+                    position.saturating_add(k.saturating_mul(chunk)),
+                    chunk,
+                )
+            })
             .collect();
-        let starts: Vec<Option<usize>> =
-            std::iter::once(Some(position)).chain(guesses.iter().copied()).collect();
+        let starts: Vec<Option<usize>> = std::iter::once(Some(position))
+            .chain(guesses.iter().copied())
+            .collect();
         let stops: Vec<usize> = (1..=threads)
             .map(|k| {
                 let guess = guesses.get(k - 1).copied().flatten();
@@ -395,9 +402,7 @@ pub(super) fn elements_in_waves(
         let scanned: Vec<Option<(Vec<Span>, Stop)>> = starts
             .par_iter()
             .zip(&stops)
-            .map(|(start, &stop)| {
-                Some(stretch(bytes, stop.saturating_add(slack), (*start)?, stop))
-            })
+            .map(|(start, &stop)| Some(stretch(bytes, stop.saturating_add(slack), (*start)?, stop)))
             .collect();
         for ((start, &stop), result) in starts.iter().zip(&stops).zip(scanned) {
             let (found, end) = match result {

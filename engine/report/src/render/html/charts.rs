@@ -27,14 +27,68 @@ pub(crate) fn of(verdict: &Verdict) -> Vec<Chart> {
         by_severity(verdict),
         by_policy(verdict),
         by_directory(verdict),
-        Chart {
-            title: "Coverage by directory",
-            svg: String::new(),
-            note: "Not drawn: the verdict document records coverage only as the coverage policy's \
-                   notes and violations (totals, and files below a minimum), not per-file values."
-                .to_owned(),
-        },
+        coverage_by_directory(verdict),
     ]
+}
+
+const COVERED: Colour = Colour::rgb(0x16, 0xa3, 0x4a);
+const UNCOVERED: Colour = Colour::rgb(0xe5, 0xe7, 0xeb);
+
+/// Line coverage per directory, as covered and uncovered percent of each
+/// directory's lines (whole percents, rounded down).
+fn coverage_by_directory(verdict: &Verdict) -> Chart {
+    let Some(coverage) = &verdict.coverage else {
+        return nothing("Coverage by directory", "No coverage report was read.");
+    };
+    let percent = |covered: u64, total: u64| (covered * 100).checked_div(total).unwrap_or(0);
+    let bars: Vec<Bar> = coverage
+        .by_directory
+        .iter()
+        .take(DIRECTORIES)
+        .map(|directory| {
+            let covered = percent(directory.lines_covered, directory.lines_total);
+            let label = match directory.directory.as_str() {
+                "." => "(top level)".to_owned(),
+                other => short(other),
+            };
+            Bar {
+                label,
+                values: vec![covered, 100 - covered],
+                colour: None,
+            }
+        })
+        .collect();
+    let chart = BarChart {
+        title: "Coverage by directory".to_owned(),
+        series: vec![
+            Series {
+                name: "% covered".to_owned(),
+                colour: COVERED,
+            },
+            Series {
+                name: "% not covered".to_owned(),
+                colour: UNCOVERED,
+            },
+        ],
+        bars,
+    };
+    let mut note = format!(
+        "Lines covered: {} of {} ({}%) over every coverage report; directories with the most lines first.",
+        coverage.lines_covered,
+        coverage.lines_total,
+        percent(coverage.lines_covered, coverage.lines_total)
+    );
+    if coverage.by_directory.len() > DIRECTORIES {
+        note.push_str(&format!(
+            " {} more directories not drawn.",
+            coverage.by_directory.len() - DIRECTORIES
+        ));
+    }
+    Chart {
+        title: "Coverage by directory",
+        svg: chart.to_svg(),
+        note,
+    }
 }
 
 fn severity_colour(severity: Severity) -> Colour {
