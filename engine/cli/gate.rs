@@ -70,7 +70,9 @@ pub fn overrides(
     }
     let reason = reason.map(str::trim).filter(|reason| !reason.is_empty());
     let Some(reason) = reason else {
-        bail!("`--override` needs a non-empty `--reason`: an override is recorded with why it was made");
+        bail!(
+            "`--override` needs a non-empty `--reason`: an override is recorded with why it was made"
+        );
     };
     let Some(actor) = actor.filter(|actor| !actor.trim().is_empty()) else {
         bail!("`--override` needs an actor: pass `--actor NAME` (or run in CI, which names one)");
@@ -209,6 +211,10 @@ pub fn plugin_bytes(
                 anyhow::anyhow!("policy `{policy_id}`: unknown built-in plugin `{name}`")
             }),
         PluginRef::File { path, sha256 } => {
+            #[expect(
+                clippy::disallowed_methods,
+                reason = "the message names the path once; fs_err's would repeat it"
+            )]
             let bytes = std::fs::read(path).map_err(|error| {
                 anyhow::anyhow!(
                     "policy `{policy_id}`: cannot read plugin `{}`: {}",
@@ -273,7 +279,10 @@ pub fn run(
         .with_context(|| format!("the run's time `{}` is not RFC 3339", context.now))?;
     let exceptions = Arc::new(Exceptions {
         waivers: config.waivers.clone(),
-        baseline: options.baseline.as_ref().map(|(_, file)| Baseline::new(file)),
+        baseline: options
+            .baseline
+            .as_ref()
+            .map(|(_, file)| Baseline::new(file)),
         today: Some(today),
         listed: config.max_listed_violations,
         record_fingerprints: options.record_fingerprints,
@@ -314,7 +323,9 @@ pub fn run(
         .collect();
     let mut override_records = Vec::new();
     for request in &options.overrides {
-        let report = evaluated.iter_mut().find(|report| report.id == request.policy);
+        let report = evaluated
+            .iter_mut()
+            .find(|report| report.id == request.policy);
         let applied = match report {
             Some(report) if report.decision == Decision::Fail => {
                 report.decision = Decision::Warn;
@@ -546,10 +557,6 @@ fn loaded_report(policy: &ValidPolicy, pre: &PolicyPre) -> PolicyReport {
     }
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one evaluation: the policy, its plugin, the run, its tally"
-)]
 fn evaluate(
     policy: &ValidPolicy,
     pre: &PolicyPre,

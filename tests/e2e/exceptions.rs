@@ -36,7 +36,11 @@ impl Gate {
         let reports = dir.path().join("reports");
         fs_err::create_dir_all(&reports).unwrap();
         for name in ["bandit.json", "pip-audit.json"] {
-            fs_err::copy(root().join("fixtures/example").join(name), reports.join(name)).unwrap();
+            fs_err::copy(
+                root().join("fixtures/example").join(name),
+                reports.join(name),
+            )
+            .unwrap();
         }
         write(&dir.path().join("verdict.toml"), toml);
         Gate { dir }
@@ -127,7 +131,12 @@ expires = 2027-01-01
             .unwrap()
             .iter()
             .find(|w| w["id"] == id)
-            .map(|w| (w["status"].as_str().unwrap().to_owned(), w["matched"].as_u64().unwrap()))
+            .map(|w| {
+                (
+                    w["status"].as_str().unwrap().to_owned(),
+                    w["matched"].as_u64().unwrap(),
+                )
+            })
             .unwrap()
     };
     assert_eq!(status("constants-are-not-passwords"), ("applied".into(), 2));
@@ -153,18 +162,36 @@ fn a_waiver_without_reason_owner_or_expiry_is_refused_with_line_and_column() {
         "`expires` is required",
         "policy `nope` is not a policy of this gate",
     ] {
-        assert!(out.stderr.contains(expected), "missing `{expected}` in\n{}", out.stderr);
+        assert!(
+            out.stderr.contains(expected),
+            "missing `{expected}` in\n{}",
+            out.stderr
+        );
     }
     // Snippets with line numbers, like the other configuration errors.
     assert!(out.stderr.contains("verdict.toml:"), "{}", out.stderr);
     // And in a waivers file, reported with the gate file's own problems.
-    let gate = Gate::new(&format!("waivers = \"waivers.toml\"\nmax-listed-violations = 0\n{GATE}"));
-    write(&gate.path("waivers.toml"), "[[waiver]]\npolicy = \"deps\"\nadvisory = \"X\"\nowner = \"o\"\nexpires = 2027-01-01\n");
+    let gate = Gate::new(&format!(
+        "waivers = \"waivers.toml\"\nmax-listed-violations = 0\n{GATE}"
+    ));
+    write(
+        &gate.path("waivers.toml"),
+        "[[waiver]]\npolicy = \"deps\"\nadvisory = \"X\"\nowner = \"o\"\nexpires = 2027-01-01\n",
+    );
     let out = run(&mut gate.command(&["check"]));
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("`max-listed-violations` must be greater than 0"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("`max-listed-violations` must be greater than 0"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("waivers.toml"), "{}", out.stderr);
-    assert!(out.stderr.contains("`reason` is required"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("`reason` is required"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// The example's bandit report with every finding moved down by `lines`,
@@ -198,7 +225,11 @@ fn a_baseline_fails_only_on_new_violations_and_survives_line_shifts() {
         .command(&["baseline", "create"])
         .args(["--output", &baseline.display().to_string()]));
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("baseline: 12 violations of 2 policies"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("baseline: 12 violations of 2 policies"),
+        "{}",
+        out.stdout
+    );
     // Code was edited above both findings: they moved 7 lines down.
     shift_bandit(&gate.path("reports/bandit.json"), 7);
     let (out, json) = gate.check(&["--baseline", &baseline.display().to_string()]);
@@ -209,10 +240,17 @@ fn a_baseline_fails_only_on_new_violations_and_survives_line_shifts() {
     assert_eq!(json["baseline"]["fixed"], 0);
     assert_eq!(json["baseline"]["new"], 0);
     assert_eq!(policy(&json, "sast")["counts"]["baselined"], 2);
-    assert!(json["gate_files"].as_array().unwrap().iter().any(|f| f["role"] == "baseline"));
+    assert!(
+        json["gate_files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["role"] == "baseline")
+    );
     // A new finding fails; one fixed is counted.
     let mut report: serde_json::Value =
-        serde_json::from_str(&fs_err::read_to_string(gate.path("reports/bandit.json")).unwrap()).unwrap();
+        serde_json::from_str(&fs_err::read_to_string(gate.path("reports/bandit.json")).unwrap())
+            .unwrap();
     let results = report["results"].as_array_mut().unwrap();
     let mut new = results[0].clone();
     new["test_id"] = "B303".into();
@@ -225,10 +263,17 @@ fn a_baseline_fails_only_on_new_violations_and_survives_line_shifts() {
     assert_eq!(json["baseline"]["fixed"], 1);
     assert_eq!(policy(&json, "sast")["counts"]["violations"], 1);
     // A baseline that is not one is an error naming it.
-    write(&baseline, "{\"format\": \"something-else\", \"created\": \"\", \"policies\": {}}");
+    write(
+        &baseline,
+        "{\"format\": \"something-else\", \"created\": \"\", \"policies\": {}}",
+    );
     let (out, _) = gate.check(&["--baseline", &baseline.display().to_string()]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("not a verdict baseline"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("not a verdict baseline"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -239,7 +284,14 @@ fn soft_policies_can_be_overridden_with_a_reason_hard_ones_cannot() {
     assert_eq!(out.code, 1);
     assert_eq!(policy(&json, "sast")["decision"], "fail");
     let hostile_reason = "hotfix\n::error::forged";
-    let (out, json) = gate.check(&["--override", "sast", "--reason", hostile_reason, "--actor", "alice"]);
+    let (out, json) = gate.check(&[
+        "--override",
+        "sast",
+        "--reason",
+        hostile_reason,
+        "--actor",
+        "alice",
+    ]);
     let sast = policy(&json, "sast");
     assert_eq!(sast["decision"], "warn", "{}", out.stderr);
     assert_eq!(sast["overridden"], true);
@@ -249,11 +301,20 @@ fn soft_policies_can_be_overridden_with_a_reason_hard_ones_cannot() {
     assert_eq!(json["summary"]["overridden"], 1);
     // `deps` is hard: still failing.
     assert_eq!(out.code, 1);
-    let out = run(gate
-        .command(&["check"])
-        .args(["--override", "deps", "--reason", "x", "--actor", "alice"]));
+    let out = run(gate.command(&["check"]).args([
+        "--override",
+        "deps",
+        "--reason",
+        "x",
+        "--actor",
+        "alice",
+    ]));
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("hard policies cannot be overridden"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("hard policies cannot be overridden"),
+        "{}",
+        out.stderr
+    );
     let out = run(gate.command(&["check"]).args(["--override", "sast"]));
     assert_eq!(out.code, 2, "an override needs a reason: {}", out.stderr);
     // The actor comes from CI when not given; none at all is refused.
@@ -314,7 +375,10 @@ fn attested_controls_show_as_attested_until_they_expire() {
     let text = fs_err::read_to_string(&gate).unwrap();
     let text = text.replace(
         "config-file = \"frameworks/hipaa.toml\"",
-        &format!("config-file = \"{}\"", root().join("policies/frameworks/hipaa.toml").display()),
+        &format!(
+            "config-file = \"{}\"",
+            root().join("policies/frameworks/hipaa.toml").display()
+        ),
     );
     let attested_control = {
         // The first control of the HIPAA mapping the example leaves not assessed.
@@ -358,7 +422,8 @@ fn attested_controls_show_as_attested_until_they_expire() {
             "--format",
             "json",
         ]));
-        serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap_or_else(|_| panic!("{}", out.stderr))
+        serde_json::from_str::<serde_json::Value>(&out.stdout)
+            .unwrap_or_else(|_| panic!("{}", out.stderr))
     };
     let status = |json: &serde_json::Value| {
         json["policies"]
@@ -378,7 +443,10 @@ fn attested_controls_show_as_attested_until_they_expire() {
     let json = check("2027-01-01T00:00:00Z");
     assert_eq!(status(&json), "not-assessed");
     assert_eq!(json["attestations"][0]["status"], "expired");
-    assert!(json.to_string().contains("attestation expired on 2026-12-31"));
+    assert!(
+        json.to_string()
+            .contains("attestation expired on 2026-12-31")
+    );
 }
 
 #[test]
@@ -412,16 +480,28 @@ min-lines = "eighty"
     assert!(out.stderr.contains("prod-only"), "{}", out.stderr);
     assert!(out.stderr.contains("refusing to run it"), "{}", out.stderr);
     assert!(out.stderr.contains("min-lines"), "{}", out.stderr);
-    let out = run(verdict().args(["check", "--dry-run", "--config", &config.display().to_string()]));
+    let out = run(verdict().args([
+        "check",
+        "--dry-run",
+        "--config",
+        &config.display().to_string(),
+    ]));
     assert_eq!(out.code, 2);
     // A valid gate says what it checked.
     let out = run(verdict().args([
         "validate",
         "--config",
-        &root().join("policies/python-service.toml").display().to_string(),
+        &root()
+            .join("policies/python-service.toml")
+            .display()
+            .to_string(),
     ]));
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("4 policies, 4 plugins loaded"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("4 policies, 4 plugins loaded"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -440,7 +520,12 @@ fn inputs_can_be_globs_and_a_glob_matching_nothing_is_an_error() {
         "json",
     ]));
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(json["inputs"].as_array().unwrap().len(), 2, "{}", out.stderr);
+    assert_eq!(
+        json["inputs"].as_array().unwrap().len(),
+        2,
+        "{}",
+        out.stderr
+    );
     let out = run(verdict().args([
         "check",
         "--config",
@@ -459,7 +544,11 @@ fn inputs_can_be_globs_and_a_glob_matching_nothing_is_an_error() {
         &gate.path("reports/nope.json").display().to_string(),
     ]));
     assert_eq!(out.code, 2);
-    assert!(out.stderr.to_lowercase().contains("no such file"), "{}", out.stderr);
+    assert!(
+        out.stderr.to_lowercase().contains("no such file"),
+        "{}",
+        out.stderr
+    );
     assert!(!out.stderr.contains("resolved metadata"), "{}", out.stderr);
 }
 
@@ -472,16 +561,32 @@ fn a_stored_verdict_replays_to_the_same_decision_or_says_what_differs() {
     let reports = gate.path("reports").display().to_string();
     let out = run(verdict().args(["verify", &stored.display().to_string(), "--input", &reports]));
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("verified: the replay decides FAIL again"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("verified: the replay decides FAIL again"),
+        "{}",
+        out.stdout
+    );
     // An input changed since: named with its sha256.
     shift_bandit(&gate.path("reports/bandit.json"), 1);
     let out = run(verdict().args(["verify", &stored.display().to_string(), "--input", &reports]));
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert!(out.stdout.contains("bandit.json"), "{}", out.stdout);
-    assert!(out.stdout.contains("is not one the verdict recorded"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("is not one the verdict recorded"),
+        "{}",
+        out.stdout
+    );
     // A gate file edited since: named.
-    fs_err::copy(root().join("fixtures/example/bandit.json"), gate.path("reports/bandit.json")).unwrap();
-    write(&gate.path("verdict.toml"), &GATE.replace("fail-on = \"low\"", "fail-on = \"high\""));
+    fs_err::copy(
+        root().join("fixtures/example/bandit.json"),
+        gate.path("reports/bandit.json"),
+    )
+    .unwrap();
+    write(
+        &gate.path("verdict.toml"),
+        &GATE.replace("fail-on = \"low\"", "fail-on = \"high\""),
+    );
     let out = run(verdict().args(["verify", &stored.display().to_string(), "--input", &reports]));
     assert_eq!(out.code, 1);
     assert!(out.stdout.contains("gate file"), "{}", out.stdout);

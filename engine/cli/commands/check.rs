@@ -14,6 +14,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
     if args.dry_run {
         return super::validate::run(&args.gate);
     }
+    super::report::check_targets(&args.formats)?;
     let config = match load::config(&args.gate)? {
         Ok(config) => config,
         Err(error) => return Ok(config_error(&error)),
@@ -58,7 +59,11 @@ pub fn write_reports(targets: &[ReportTarget], verdict: &Verdict) -> anyhow::Res
         format: OutputFormat::Console,
         path: None,
     }];
-    let targets = if targets.is_empty() { &console[..] } else { targets };
+    let targets = if targets.is_empty() {
+        &console[..]
+    } else {
+        targets
+    };
     for target in targets {
         match &target.path {
             Some(path) => {

@@ -73,13 +73,24 @@ fn expand(input: Input) -> anyhow::Result<Vec<Input>> {
         require_literal_separator: true,
         ..glob::MatchOptions::new()
     };
-    let paths = glob::glob_with(&pattern, options)
-        .map_err(|error| anyhow::anyhow!("input pattern `{pattern}` is not a valid glob: {}", error.msg))?;
-    let mut matched: Vec<std::path::PathBuf> = paths
-        .collect::<Result<_, _>>()
-        .map_err(|error| anyhow::anyhow!("input pattern `{pattern}`: cannot read `{}`: {}", error.path().display(), error.error().kind()))?;
+    let paths = glob::glob_with(&pattern, options).map_err(|error| {
+        anyhow::anyhow!(
+            "input pattern `{pattern}` is not a valid glob: {}",
+            error.msg
+        )
+    })?;
+    let mut matched: Vec<std::path::PathBuf> =
+        paths.collect::<Result<_, _>>().map_err(|error| {
+            anyhow::anyhow!(
+                "input pattern `{pattern}`: cannot read `{}`: {}",
+                error.path().display(),
+                error.error().kind()
+            )
+        })?;
     if matched.is_empty() {
-        anyhow::bail!("input pattern `{pattern}` matched no file: a report the gate expects is missing");
+        anyhow::bail!(
+            "input pattern `{pattern}` matched no file: a report the gate expects is missing"
+        );
     }
     matched.sort();
     Ok(matched

@@ -18,8 +18,8 @@ pub fn record(flag: Option<&str>, config: &ValidConfig, verdict: &Verdict) -> an
     else {
         return Ok(false);
     };
-    let appended = Signer::from_env()
-        .and_then(|signer| Ledger::open(&url)?.append(verdict, signer.as_ref()));
+    let appended =
+        Signer::from_env().and_then(|signer| Ledger::open(&url)?.append(verdict, signer.as_ref()));
     match appended {
         Ok(receipt) => {
             tracing::info!(
@@ -31,7 +31,9 @@ pub fn record(flag: Option<&str>, config: &ValidConfig, verdict: &Verdict) -> an
             Ok(true)
         }
         Err(error) if config.ledger_best_effort => {
-            tracing::warn!("the verdict was NOT recorded in the ledger (ledger-best-effort): {error}");
+            tracing::warn!(
+                "the verdict was NOT recorded in the ledger (ledger-best-effort): {error}"
+            );
             Ok(false)
         }
         Err(error) => Err(anyhow::anyhow!(

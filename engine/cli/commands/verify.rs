@@ -17,7 +17,10 @@ use verdict_report::text::untrusted;
 /// Differences listed before "… and N more".
 const MAX_DIFFERENCES: usize = 20;
 
-#[expect(clippy::print_stdout, reason = "the comparison is the command's output")]
+#[expect(
+    clippy::print_stdout,
+    reason = "the comparison is the command's output"
+)]
 pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitStatus> {
     let text = fs_err::read_to_string(&args.verdict).map_err(|error| {
         anyhow::anyhow!(
@@ -119,7 +122,10 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitStatus> {
     let baseline = match recorded("baseline") {
         None => None,
         Some(file) => {
-            let path = args.baseline.clone().unwrap_or_else(|| PathBuf::from(&file.path));
+            let path = args
+                .baseline
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(&file.path));
             let (record, baseline) = load::baseline(&path)?;
             if record.sha256 != file.sha256 {
                 problems.push(format!(
@@ -149,7 +155,10 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     for input in &stored.inputs {
-        if expected.get(input.sha256.as_str()).is_some_and(|count| *count > 0) {
+        if expected
+            .get(input.sha256.as_str())
+            .is_some_and(|count| *count > 0)
+        {
             problems.push(format!(
                 "recorded input `{}` (sha256 {}) was not given",
                 input.path, input.sha256

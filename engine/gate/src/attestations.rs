@@ -139,7 +139,11 @@ impl Attestation {
 
 /// Marks not-assessed controls that an attestation in force covers as
 /// attested; returns notes for controls whose attestation expired.
-pub fn apply(attestations: &[Attestation], today: Day, controls: &mut [ControlResult]) -> Vec<String> {
+pub fn apply(
+    attestations: &[Attestation],
+    today: Day,
+    controls: &mut [ControlResult],
+) -> Vec<String> {
     let mut notes = Vec::new();
     for result in controls.iter_mut() {
         if result.status != ControlStatus::NotAssessed {
@@ -201,12 +205,20 @@ mod tests {
             evidence: vec![],
         };
         let mut controls = vec![control()];
-        let notes = apply(std::slice::from_ref(&attestation), Day::parse("2027-05-31").expect("day"), &mut controls);
+        let notes = apply(
+            std::slice::from_ref(&attestation),
+            Day::parse("2027-05-31").expect("day"),
+            &mut controls,
+        );
         assert_eq!(controls[0].status, ControlStatus::Attested);
         assert!(controls[0].evidence[0].contains("ciso@example.com"));
         assert!(notes.is_empty());
         let mut controls = vec![control()];
-        let notes = apply(&[attestation.clone()], Day::parse("2027-06-01").expect("day"), &mut controls);
+        let notes = apply(
+            std::slice::from_ref(&attestation),
+            Day::parse("2027-06-01").expect("day"),
+            &mut controls,
+        );
         assert_eq!(controls[0].status, ControlStatus::NotAssessed);
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(notes[0].contains("expired on 2027-05-31"));
@@ -215,7 +227,11 @@ mod tests {
             status: ControlStatus::Violated,
             ..control()
         }];
-        apply(&[attestation], Day::parse("2027-01-01").expect("day"), &mut controls);
+        apply(
+            &[attestation],
+            Day::parse("2027-01-01").expect("day"),
+            &mut controls,
+        );
         assert_eq!(controls[0].status, ControlStatus::Violated);
     }
 

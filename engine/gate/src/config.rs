@@ -347,7 +347,7 @@ pub fn load(path: &Path, builtins: &[&str]) -> Result<ValidConfig, ConfigError> 
         path: path.display().to_string(),
         text: String::new(),
         diagnostics: vec![Diagnostic::new(
-            format!("cannot read the gate file: {}", io_cause(error.into())),
+            format!("cannot read the gate file: {}", io_cause(error)),
             None,
         )],
         also: Vec::new(),
@@ -560,7 +560,13 @@ pub fn parse(
     let mut waivers = Vec::new();
     for (index, table) in config.waiver_tables.iter().enumerate() {
         let span = |key: &str| array_span(spans, "waiver", index, key);
-        waivers.extend(Waiver::check(table, index, &policy_ids, &span, &mut diagnostics));
+        waivers.extend(Waiver::check(
+            table,
+            index,
+            &policy_ids,
+            &span,
+            &mut diagnostics,
+        ));
     }
     let mut attestations = Vec::new();
     for (index, table) in config.attestation_tables.iter().enumerate() {
@@ -765,7 +771,11 @@ fn side_file<T: serde::de::DeserializeOwned>(
     let path = base.join(file);
     let text = fs_err::read_to_string(&path).map_err(|error| {
         Diagnostic::new(
-            format!("`{key}` file `{}` cannot be read: {}", path.display(), io_cause(error)),
+            format!(
+                "`{key}` file `{}` cannot be read: {}",
+                path.display(),
+                io_cause(error)
+            ),
             span.clone(),
         )
     })?;

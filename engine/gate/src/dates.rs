@@ -11,7 +11,9 @@ pub struct Day(NaiveDate);
 impl Day {
     /// Parses `YYYY-MM-DD`.
     pub fn parse(text: &str) -> Option<Day> {
-        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok().map(Day)
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .ok()
+            .map(Day)
     }
 
     /// The UTC day of an RFC 3339 time (the run's `now`).

@@ -111,11 +111,13 @@ pub fn coverage_of(evidence: &Evidence) -> Option<CoverageSummary> {
     }
     let mut ranked: Vec<DirectoryCoverage> = directories
         .into_iter()
-        .map(|(directory, (lines_total, lines_covered))| DirectoryCoverage {
-            directory,
-            lines_total,
-            lines_covered,
-        })
+        .map(
+            |(directory, (lines_total, lines_covered))| DirectoryCoverage {
+                directory,
+                lines_total,
+                lines_covered,
+            },
+        )
         .collect();
     ranked.sort_by_key(|directory| std::cmp::Reverse(directory.lines_total));
     ranked.truncate(COVERAGE_DIRECTORIES);

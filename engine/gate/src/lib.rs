@@ -23,17 +23,17 @@ mod scope;
 mod tally;
 mod waivers;
 
+pub use attestations::{Attestation, AttestationConfig, apply as apply_attestations};
+pub use baseline::{BASELINE_FORMAT, Baseline, BaselineFile};
 pub use config::{
     BranchScope, Config, DEFAULT_MAX_INPUT_MIB, IncompleteScans, LimitsConfig, Missing,
     NothingInScope, PluginRef, PolicyConfig, RequireConfig, ValidConfig, ValidPolicy, load, parse,
 };
-pub use attestations::{Attestation, AttestationConfig, apply as apply_attestations};
-pub use baseline::{BASELINE_FORMAT, Baseline, BaselineFile};
 pub use dates::Day;
 pub use decision::{Decision, Enforcement, decide, decide_policy};
-pub use tally::{DEFAULT_LISTED_VIOLATIONS, Exceptions, Tallied, Tally};
-pub use waivers::{Waiver, WaiverConfig};
 pub use diagnostic::{ConfigError, Diagnostic};
 pub use schema::validate_policy_config;
 pub use schema_file::config_schema_json;
 pub use scope::Scope;
+pub use tally::{DEFAULT_LISTED_VIOLATIONS, Exceptions, Tallied, Tally};
+pub use waivers::{Waiver, WaiverConfig};

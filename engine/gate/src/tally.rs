@@ -156,7 +156,11 @@ impl Tally {
             .by_rule
             .entry(violation.rule.clone())
             .or_default() += 1;
-        *self.counts.by_severity.entry(violation.severity).or_default() += 1;
+        *self
+            .counts
+            .by_severity
+            .entry(violation.severity)
+            .or_default() += 1;
         let ranked = Ranked {
             seq: self.seq,
             violation,
@@ -204,7 +208,7 @@ mod tests {
 
     fn violation(n: u64, severity: Severity) -> Violation {
         Violation {
-            rule: if n % 2 == 0 { "even" } else { "odd" }.into(),
+            rule: if n.is_multiple_of(2) { "even" } else { "odd" }.into(),
             message: format!("m{n}"),
             severity,
             location: None,
@@ -245,10 +249,11 @@ mod tests {
             format: BASELINE_FORMAT.into(),
             ..BaselineFile::default()
         };
-        file.policies
-            .entry("p".into())
-            .or_default()
-            .extend(["fp1".to_owned(), "fp2".to_owned(), "gone".to_owned()]);
+        file.policies.entry("p".into()).or_default().extend([
+            "fp1".to_owned(),
+            "fp2".to_owned(),
+            "gone".to_owned(),
+        ]);
         let exceptions = Arc::new(Exceptions {
             baseline: Some(Baseline::new(&file)),
             listed: 10,
@@ -261,7 +266,11 @@ mod tests {
         assert_eq!(done.counts.baselined, 3);
         assert_eq!(done.counts.violations, 2);
         assert_eq!(done.baseline_remaining, 2);
-        let listed: Vec<&str> = done.violations.iter().map(|v| v.fingerprint.as_str()).collect();
+        let listed: Vec<&str> = done
+            .violations
+            .iter()
+            .map(|v| v.fingerprint.as_str())
+            .collect();
         assert_eq!(listed, ["fp3", "fp4"]);
     }
 }

@@ -87,7 +87,9 @@ impl Waiver {
             _ => {
                 diagnostics.push(
                     Diagnostic::new(format!("{name}: `{key}` is required ({what})"), span(""))
-                        .with_hint("every waiver names its policy, a reason, an owner and an expiry date"),
+                        .with_hint(
+                            "every waiver names its policy, a reason, an owner and an expiry date",
+                        ),
                 );
                 None
             }
@@ -113,7 +115,9 @@ impl Waiver {
                         format!("{name}: `expires` is required (the last day it applies)"),
                         span(""),
                     )
-                    .with_hint("e.g. `expires = 2027-03-31`; a waiver without an end is not an exception"),
+                    .with_hint(
+                        "e.g. `expires = 2027-03-31`; a waiver without an end is not an exception",
+                    ),
                 );
                 None
             }
@@ -135,10 +139,14 @@ impl Waiver {
         {
             diagnostics.push(
                 Diagnostic::new(
-                    format!("{name}: matches nothing: give `fingerprint`, `rule`, `advisory` or `path`"),
+                    format!(
+                        "{name}: matches nothing: give `fingerprint`, `rule`, `advisory` or `path`"
+                    ),
                     span(""),
                 )
-                .with_hint("a waiver of a whole policy is not a waiver: use `enforcement = \"advisory\"`"),
+                .with_hint(
+                    "a waiver of a whole policy is not a waiver: use `enforcement = \"advisory\"`",
+                ),
             );
         }
         let path = match &config.path {
@@ -247,22 +255,31 @@ mod tests {
     fn waiver(toml_text: &str) -> Result<Waiver, Vec<Diagnostic>> {
         let config: WaiverConfig = toml::from_str(toml_text).expect("valid toml");
         let mut diagnostics = Vec::new();
-        Waiver::check(&config, 0, &["sast", "deps"], &|_| None, &mut diagnostics)
-            .ok_or(diagnostics)
+        Waiver::check(&config, 0, &["sast", "deps"], &|_| None, &mut diagnostics).ok_or(diagnostics)
     }
 
     const OWNED: &str = "reason = \"r\"\nowner = \"o\"\nexpires = 2027-01-31\n";
 
     #[test]
     fn every_given_matcher_must_match() {
-        let w = waiver(&format!("policy = \"sast\"\nrule = \"B602\"\npath = \"src/*.py\"\n{OWNED}"))
-            .expect("valid");
+        let w = waiver(&format!(
+            "policy = \"sast\"\nrule = \"B602\"\npath = \"src/*.py\"\n{OWNED}"
+        ))
+        .expect("valid");
         assert!(w.matches(&violation("finding", Some("B602"), "src/app.py", &[])));
         assert!(!w.matches(&violation("finding", Some("B101"), "src/app.py", &[])));
         // `*` does not cross directories.
         assert!(!w.matches(&violation("finding", Some("B602"), "src/sub/app.py", &[])));
-        let w = waiver(&format!("policy = \"deps\"\nadvisory = \"ghsa-abcd\"\n{OWNED}")).expect("valid");
-        assert!(w.matches(&violation("vulnerability", None, "x", &["CVE-1", "GHSA-ABCD"])));
+        let w = waiver(&format!(
+            "policy = \"deps\"\nadvisory = \"ghsa-abcd\"\n{OWNED}"
+        ))
+        .expect("valid");
+        assert!(w.matches(&violation(
+            "vulnerability",
+            None,
+            "x",
+            &["CVE-1", "GHSA-ABCD"]
+        )));
         assert!(!w.matches(&violation("vulnerability", None, "x", &["CVE-1"])));
     }
 
@@ -277,8 +294,10 @@ mod tests {
         assert!(text.iter().any(|m| m.contains("`nope` is not a policy")));
         let problems = waiver(&format!("policy = \"sast\"\n{OWNED}")).expect_err("matches nothing");
         assert!(problems[0].message.contains("matches nothing"));
-        let problems = waiver("policy = \"sast\"\nrule = \"x\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"soon\"\n")
-            .expect_err("bad date");
+        let problems = waiver(
+            "policy = \"sast\"\nrule = \"x\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"soon\"\n",
+        )
+        .expect_err("bad date");
         assert!(problems[0].message.contains("must be a date"));
     }
 

@@ -205,3 +205,68 @@ fn markdown_stays_under_github_s_one_mib_limit() {
     assert!(text.contains("| policy-0 |"));
     assert!(!text.contains("| policy-2999 |"));
 }
+
+/// The hostile Markdown through GitHub's own renderer (Debian's
+/// `cmark-gfm`, with GitHub's extensions): the only links are verdict's
+/// four, no image, no code, no raw HTML survives, every table row keeps its
+/// cells. `apt-get install cmark-gfm`, then `cargo test -p verdict-report
+/// --test render -- --ignored cmark`.
+#[test]
+#[ignore = "needs Debian's cmark-gfm"]
+fn markdown_hostile_text_through_cmark_gfm() {
+    let mut verdict = forged(true);
+    verdict.policies[0].violations[0].message = HOSTILE.into();
+    verdict.policies[0].id = HOSTILE.into();
+    verdict.errors = vec![HOSTILE.into()];
+    verdict.policies[0].violations[3]
+        .location
+        .as_mut()
+        .unwrap()
+        .path = "a b/(x).py".into();
+    let mut child = std::process::Command::new("cmark-gfm")
+        .args([
+            "-e",
+            "table",
+            "-e",
+            "autolink",
+            "-e",
+            "strikethrough",
+            "-e",
+            "tagfilter",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("cmark-gfm runs (apt-get install cmark-gfm)");
+    std::io::Write::write_all(
+        &mut child.stdin.take().unwrap(),
+        markdown(&verdict).as_bytes(),
+    )
+    .unwrap();
+    let html = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    assert_eq!(html.matches("<a ").count(), 4, "{html}");
+    assert!(html.contains("href=\"a%20b/%28x%29.py#L4\""), "{html}");
+    for tag in [
+        "<img",
+        "<script",
+        "<code",
+        "<del",
+        "href=\"javascript",
+        "href=\"http",
+        "href=\"//",
+    ] {
+        assert!(!html.contains(tag), "{tag} in {html}");
+    }
+    for table in html.split("<table>").skip(1) {
+        let table = table.split("</table>").next().unwrap();
+        let widths: Vec<usize> = table
+            .split("<tr>")
+            .skip(1)
+            .map(|row| row.matches("<td").count() + row.matches("<th").count())
+            .collect();
+        assert!(
+            widths.windows(2).all(|pair| pair[0] == pair[1]),
+            "{widths:?} in {table}"
+        );
+    }
+}
