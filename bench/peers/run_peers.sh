@@ -132,7 +132,7 @@ for p in $PEERS; do
   [ -n "${SKIP[$p]:-}" ] && continue
   exp=$(expected_of "$DATA_DIR/1k-pass" "$p")
   run_once "$p" "$DATA_DIR/1k-pass" "$LIMIT_S"
-  if [ "$SUMMARY" = "$exp" ]; then echo "  $p: ok"; else echo "  $p: MISMATCH got '$SUMMARY' rc=$RC"; sed 's/^/    /' "$TMP/err" | tail -5; fi
+  if [ "$SUMMARY" = "$exp" ]; then echo "  $p: ok ($SUMMARY)"; else echo "  $p: MISMATCH got '$SUMMARY' rc=$RC"; sed 's/^/    /' "$TMP/err" | tail -5; fi
 done
 
 ROWS=()

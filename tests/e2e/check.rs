@@ -323,7 +323,8 @@ fn the_policy_docs_examples_are_valid_gates() {
         // Checked against every kind a built-in requires, so that the run
         // decides: a gitleaks report, a SARIF log, a coverage report, a JUnit
         // report, an SBOM, lint reports, a pull request, a service registry
-        // with its rotation dates and a repository.
+        // with its rotation dates, a repository, and an (empty) audit ledger
+        // with the repository's name for `history`.
         let out = run(verdict()
             .args(["check", "--now", NOW, "--config"])
             .arg(&config)
@@ -352,6 +353,12 @@ fn the_policy_docs_examples_are_valid_gates() {
             .arg(root().join("fixtures/secret-rotation/secret-rotations.json"))
             .arg("--repo")
             .arg(repo_dir.path())
+            .arg("--ledger")
+            .arg(format!(
+                "sqlite:{}",
+                repo_dir.path().join("ledger.db").display()
+            ))
+            .args(["--repository", "acme/docs"])
             .args(
                 [
                     "ruff-0.17.6-findings.json",

@@ -117,7 +117,57 @@ fn three_failed_quality_gates_block_the_deploy_until_one_passes() {
         ]
     );
 
-    // A passing quality gate (seq 5) ends the streak; the failed deploy in
+    // Per-policy results come from the ledger too: decided by the quality
+    // gate's `no-secrets` policy the streak is the same; by a policy those
+    // runs never had, no run counts. The ledger comes from $VERDICT_LEDGER
+    // here; these two deploys are recorded as seqs 5 and 6.
+    let text = fs_err::read_to_string(root().join(DEPLOY)).unwrap();
+    for (policies, code, expected) in [
+        (
+            "no-secrets",
+            1,
+            "(policies `no-secrets`) failed (#3 fail at",
+        ),
+        (
+            "lint",
+            0,
+            "no earlier run on branch `main` without an environment (policies `lint`)",
+        ),
+    ] {
+        let gate = dir.path().join(format!("deploy-{policies}.toml"));
+        let by_policy = text
+            .replace(
+                "count = [",
+                &format!("policies = [\"{policies}\"], count = ["),
+            )
+            .replace("ledger = ", "# ledger = ");
+        write(&gate, &by_policy);
+        let out = run(verdict()
+            .args(["check", "--config", &gate.display().to_string()])
+            .args(["--input", &gitleaks("gitleaks-8-empty.json")])
+            .args([
+                "--env",
+                "production",
+                "--branch",
+                "main",
+                "--repository",
+                "acme/app",
+            ])
+            .env("VERDICT_LEDGER", &url)
+            .args(["--format", "json", "--now", "2026-11-20T11:30:00Z"]));
+        assert_eq!(out.code, code, "{out:?}");
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let (violations, notes) = said(&json);
+        assert!(
+            violations
+                .iter()
+                .chain(&notes)
+                .any(|text| text.contains(expected)),
+            "{out:?}"
+        );
+    }
+
+    // A passing quality gate (seq 7) ends the streak; the failed deploy in
     // between ran in an environment, so it never counted.
     let out = quality_run(
         dir.path(),
@@ -133,7 +183,7 @@ fn three_failed_quality_gates_block_the_deploy_until_one_passes() {
     assert_eq!(
         notes,
         [
-            "the last run on branch `main` without an environment did not fail: #5 pass at 2026-11-20T12:00:00Z"
+            "the last run on branch `main` without an environment did not fail: #7 pass at 2026-11-20T12:00:00Z"
         ]
     );
     // The ledger is recorded as an input: its redacted URL, the chain head
@@ -145,11 +195,11 @@ fn three_failed_quality_gates_block_the_deploy_until_one_passes() {
         .find(|input| input["format"] == "ledger")
         .unwrap_or_else(|| panic!("no ledger input: {json}"));
     assert_eq!(input["path"], url.as_str());
-    assert_eq!(input["records"], 5);
+    assert_eq!(input["records"], 7);
     let verify = run(verdict().args(["ledger", "verify", "--ledger", &url, "--output", "json"]));
     assert_eq!(verify.code, 0, "{verify:?}");
     let verify: serde_json::Value = serde_json::from_str(&verify.stdout).unwrap();
-    assert_eq!(verify["records"], 6, "the deploys are recorded too");
+    assert_eq!(verify["records"], 8, "the deploys are recorded too");
     // A verdict resting on history cannot be replayed: `verify` says so.
     let stored = dir.path().join("deploy.json");
     write(&stored, &out.stdout);
@@ -164,7 +214,7 @@ fn three_failed_quality_gates_block_the_deploy_until_one_passes() {
     let listed = run(verdict().args(["ledger", "list", "--ledger", &url, "--output", "json"]));
     assert!(
         listed.stdout.contains(input["sha256"].as_str().unwrap()),
-        "the ledger input's sha256 is the hash of record 5, the head it read: {listed:?}"
+        "the ledger input's sha256 is the hash of record 7, the head it read: {listed:?}"
     );
 }
 
@@ -173,7 +223,7 @@ fn without_a_ledger_or_a_repository_the_history_policy_errors() {
     // The example gate without its `ledger` line.
     let dir = tempfile::tempdir().unwrap();
     let gate = dir.path().join("deploy.toml");
-    let text = std::fs::read_to_string(root().join(DEPLOY)).unwrap();
+    let text = fs_err::read_to_string(root().join(DEPLOY)).unwrap();
     let without: String = text
         .lines()
         .filter(|line| !line.starts_with("ledger ="))
@@ -231,7 +281,7 @@ fn a_hostile_branch_name_is_matched_literally_and_printed_neutralised() {
     let hostile = "main[\u{1b}[2J\nPASS forged\u{202e}";
     // The example gate without its `branch`: the run's own branch counts.
     let gate = dir.path().join("deploy.toml");
-    let text = std::fs::read_to_string(root().join(DEPLOY)).unwrap();
+    let text = fs_err::read_to_string(root().join(DEPLOY)).unwrap();
     let without = text.replace("branch = \"main\", ", "");
     assert_ne!(without, text);
     write(&gate, &without);

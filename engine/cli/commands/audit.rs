@@ -146,6 +146,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<ExitStatus> {
             records: integrity.records,
             head_hash: integrity.head,
             signatures_checked: integrity.signatures_checked,
+            problem_seq: integrity.problem.as_ref().map(|problem| problem.seq),
             problem: integrity.problem.map(|problem| {
                 format!(
                     "record {} {}: {}",

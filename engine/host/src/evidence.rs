@@ -62,6 +62,10 @@ fn normalize(path: &str) -> String {
 }
 
 fn any_match(patterns: &[glob::Pattern], text: &str) -> bool {
+    // Most filters have no globs: then nothing is normalized or allocated.
+    if patterns.is_empty() {
+        return false;
+    }
     let text = normalize(text);
     patterns
         .iter()
@@ -95,6 +99,9 @@ impl Globs {
     }
 
     fn admits_tool(&self, tool: &str) -> bool {
+        if self.tools.is_empty() && self.exclude_tools.is_empty() {
+            return true;
+        }
         let tool = tool.to_lowercase();
         (self.tools.is_empty() || any_match(&self.tools, &tool))
             && !any_match(&self.exclude_tools, &tool)

@@ -113,6 +113,12 @@ fn check(outcome: &Outcome, descriptor: &Descriptor) -> Result<(), String> {
 }
 
 fn is_token(text: &str) -> bool {
+    // Fingerprints and rules are ASCII in practice: check bytes first (a
+    // printable ASCII byte other than space is neither whitespace nor a
+    // control), and only walk the characters of the rest.
+    if text.bytes().all(|byte| byte.is_ascii_graphic()) {
+        return true;
+    }
     !text.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 

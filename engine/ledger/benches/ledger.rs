@@ -104,6 +104,23 @@ fn bench(url: &str, template: &Verdict, sizes: &[u64], samples: u64) {
         history.len(),
         millis(start.elapsed())
     );
+    // What `verdict check` reads as `history` evidence: the head, the
+    // repository's newest 100 runs, and each one's per-policy results.
+    let start = Instant::now();
+    let (head_seq, _) = ledger.head().expect("head");
+    let history = ledger
+        .history("acme/api", None, None, 100)
+        .expect("history");
+    let policies: usize = history
+        .iter()
+        .filter(|entry| entry.seq <= head_seq)
+        .map(|entry| ledger.policy_results(entry.seq).expect("policies").len())
+        .sum();
+    println!(
+        "history evidence (head, newest 100 of a repository, per-policy results): {} runs, {policies} policy results in {:.1} ms",
+        history.len(),
+        millis(start.elapsed())
+    );
     let since = chrono::DateTime::from_timestamp(START + (size as i64 / 2) * 60, 0).expect("time");
     let until = chrono::DateTime::from_timestamp(START + (size as i64 / 2 + 30 * 24 * 60) * 60, 0)
         .expect("time");

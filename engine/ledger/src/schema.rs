@@ -47,8 +47,8 @@ CREATE TABLE records (
     key_id TEXT
 );
 CREATE INDEX records_run_at ON records (run_at_unix);
-CREATE INDEX records_repository ON records (repository, run_at_unix);
-CREATE INDEX records_environment ON records (environment, run_at_unix);
+CREATE INDEX records_repository ON records (repository, seq);
+CREATE INDEX records_environment ON records (environment, seq);
 CREATE INDEX records_hash ON records (hash);
 CREATE TABLE record_policies (
     seq BIGINT NOT NULL,

@@ -92,6 +92,7 @@ fn main() {
             head_hash: integrity.head,
             signatures_checked: false,
             problem: None,
+            problem_seq: None,
         },
         framework: Some("hipaa".into()),
         repository: None,

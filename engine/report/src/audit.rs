@@ -91,6 +91,8 @@ pub struct LedgerIntegrity {
     pub signatures_checked: bool,
     /// The first problem (`record N edited: …`), when not intact.
     pub problem: Option<String>,
+    /// The sequence number of the record the problem is about.
+    pub problem_seq: Option<u64>,
 }
 
 /// Which parts of the report to build.

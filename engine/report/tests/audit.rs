@@ -242,6 +242,7 @@ fn input(url: &str, framework: Option<&str>) -> AuditInput {
             records: integrity.records,
             head_hash: integrity.head,
             signatures_checked: integrity.signatures_checked,
+            problem_seq: integrity.problem.as_ref().map(|problem| problem.seq),
             problem: integrity
                 .problem
                 .map(|p| format!("record {} {}: {}", p.seq, p.kind.as_str(), p.detail)),

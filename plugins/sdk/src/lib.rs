@@ -92,9 +92,9 @@ pub use report::{REPORT_BATCH, REPORT_BYTES};
 pub use types::{
     AdvisoryKind, AdvisoryKinds, ChangeStatus, ChangedFile, Commit, Component, CoverageTotals,
     Document, FileCoverage, Filter, Finding, Kind, Levels, LineRange, Location, Notice, NoticeKind,
-    OwnerRule, PastDecision, PastPolicy, PastVerdict, PullRequest, Review, ReviewState, RuleInfo, Secret, Severity, SignatureCheck,
-    SignatureFormat, SignatureStatus, Source, Tag, TestCase, TestStatus, TestSuite, Vulnerability,
-    percent,
+    OwnerRule, PastDecision, PastPolicy, PastVerdict, PullRequest, Review, ReviewState, RuleInfo,
+    Secret, Severity, SignatureCheck, SignatureFormat, SignatureStatus, Source, Tag, TestCase,
+    TestStatus, TestSuite, Vulnerability, percent,
 };
 
 /// Re-exported so policies derive `JsonSchema` on their configuration: the

@@ -1026,17 +1026,7 @@ pub struct PullRequest {
 
 /// What an earlier run of the gate decided. Deserializes from the lowercase
 /// names (`"fail"`), which is what configurations use.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PastDecision {
     /// Nothing was in scope.

@@ -100,6 +100,20 @@ impl Page {
         }
     }
 
+    /// A commit id: its first 12 characters, the whole id in the tooltip.
+    fn cell_commit(&mut self, commit: Option<&str>) {
+        match commit {
+            Some(commit) => {
+                self.raw("<td class=\"hash\" title=\"");
+                self.text(commit, NAME_CHARS);
+                self.raw("\">");
+                self.text(&commit.chars().take(12).collect::<String>(), NAME_CHARS);
+                self.raw("</td>");
+            }
+            None => self.raw("<td class=\"muted\">—</td>"),
+        }
+    }
+
     fn num(&mut self, value: u64) {
         self.raw("<td class=\"num\">");
         self.plain(&value.to_string());
@@ -640,7 +654,7 @@ impl Page {
                 self.text(evidence, NAME_CHARS);
             }
             self.raw("</td>");
-            self.cell_mono(run.commit.as_deref(), "hash");
+            self.cell_commit(run.commit.as_deref());
             self.cell_mono(Some(&run.hash), "hash");
             self.raw("</tr>\n");
         }
@@ -694,7 +708,7 @@ impl Page {
             self.raw("</td><td>");
             self.plain(if deployment.overridden { "yes" } else { "no" });
             self.raw("</td>");
-            self.cell_mono(deployment.commit.as_deref(), "hash");
+            self.cell_commit(deployment.commit.as_deref());
             self.raw("</tr>\n");
         }
         self.end_table();

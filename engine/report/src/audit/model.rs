@@ -428,7 +428,7 @@ impl AuditReport {
             .map(|r| r.seq)
             .min()
             .zip(records.iter().map(|r| r.seq).max());
-        let problem_seq = problem_seq(&input.integrity);
+        let problem_seq = input.integrity.problem_seq;
         let integrity = Integrity {
             verify: input.integrity.clone(),
             problem_in_period: match (problem_seq, seq_range) {
@@ -463,16 +463,6 @@ impl AuditReport {
             period,
         }
     }
-}
-
-/// The sequence number in a verify problem (`record N …`).
-fn problem_seq(integrity: &LedgerIntegrity) -> Option<u64> {
-    let problem = integrity.problem.as_deref()?;
-    let rest = problem.strip_prefix("record ")?;
-    rest.split(|c: char| !c.is_ascii_digit())
-        .next()?
-        .parse()
-        .ok()
 }
 
 fn day_of_unix(unix: i64) -> Option<NaiveDate> {
