@@ -309,11 +309,16 @@ fn the_policy_docs_examples_are_valid_gates() {
             pages += 1;
         }
         let text = fs_err::read_to_string(&path).unwrap();
-        let Some(start) = text.find("```toml\n") else {
+        // The page's example: its first TOML block that is a whole policy
+        // (fragments showing one key come without `[[policy]]`).
+        let Some(example) = text
+            .split("```toml\n")
+            .skip(1)
+            .map(|block| &block[..block.find("```").unwrap()])
+            .find(|block| block.contains("[[policy]]"))
+        else {
             continue;
         };
-        let example = &text[start + 8..];
-        let example = &example[..example.find("```").unwrap()];
         let (_dir, config) = gate(&format!(
             "inputs = [\"{}\"]\n{example}",
             corpus()

@@ -5,17 +5,12 @@
 
 use verdict_gate::ValidConfig;
 use verdict_gate::document::Verdict;
-use verdict_ledger::{LEDGER_ENV, Ledger, Signer};
+use verdict_ledger::{Ledger, Signer};
 
 /// Appends `verdict` to the ledger named by `--ledger`, the gate file or
 /// `$VERDICT_LEDGER`, if any. Returns whether it was recorded.
 pub fn record(flag: Option<&str>, config: &ValidConfig, verdict: &Verdict) -> anyhow::Result<bool> {
-    let from_env = std::env::var(LEDGER_ENV).ok().filter(|url| !url.is_empty());
-    let Some(url) = flag
-        .map(str::to_owned)
-        .or_else(|| config.ledger.clone())
-        .or(from_env)
-    else {
+    let Some(url) = crate::load::ledger_url(flag, config) else {
         return Ok(false);
     };
     let appended =
