@@ -26,6 +26,7 @@ mod new_policies_fail_closed;
 mod plugin;
 mod report;
 mod reviews;
+mod scale;
 mod seed_deploy_gates;
 mod seed_gates;
 mod signed_commits;
