@@ -24,6 +24,7 @@ const TESTED_GUESTS: &[&str] = &[
     "forged-text",
     "huge-outcome",
     "memory-bomb",
+    "returned",
     "schema-bomb",
     "spin",
     "trap",
@@ -376,6 +377,29 @@ fn a_violated_control_rests_on_a_violation_of_any_batch() {
     assert_eq!(
         error.to_string(),
         "policy `flood`: malformed outcome: control `flood-1` is reported violated, but no violation names it"
+    );
+}
+
+/// A guest that returns its violations in the outcome, never calling
+/// `violations.report` (as guests did before batches), still decides: the
+/// host checks them as the last batch and passes them on.
+#[test]
+fn violations_returned_in_the_outcome_are_the_last_batch() {
+    let policy = guest("returned");
+    let outcome = evaluate(&policy, no_config(), Evidence::default()).unwrap();
+    assert_eq!(outcome.violations.len(), 3000);
+    assert_eq!(outcome.violations[2999].fingerprint, "returned-2999");
+    assert_eq!(outcome.controls[0].status, ControlStatus::Violated);
+    assert_eq!(outcome.notes, ["returned, not reported"]);
+    let error = evaluate(
+        &policy,
+        serde_json::json!({"bad-at": 2500}),
+        Evidence::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "policy `returned`: malformed outcome: violation 2500 (rule `returned`) has an empty fingerprint"
     );
 }
 

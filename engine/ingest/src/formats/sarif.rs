@@ -749,7 +749,7 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
         let mut files = Vec::new();
         for folder in ["corpus/sarif", "bad", "bad/forged-output", "sarif"] {
-            let Ok(entries) = std::fs::read_dir(root.join(folder)) else {
+            let Ok(entries) = fs_err::read_dir(root.join(folder)) else {
                 continue;
             };
             for entry in entries {
@@ -770,7 +770,7 @@ mod tests {
         };
         let (mut results, mut errors) = (0, 0);
         for path in &files {
-            let bytes = std::fs::read(path).unwrap();
+            let bytes = fs_err::read(path).unwrap();
             let expected = parse_split(&bytes, &sequential);
             match &expected {
                 Ok((evidence, ..)) => results += evidence.findings.len(),
