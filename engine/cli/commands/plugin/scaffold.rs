@@ -39,6 +39,7 @@ const SDK: &[Embedded] = embed![
     "verdict-policy-sdk/src/glob.rs" <= "plugins/sdk/src/glob.rs",
     "verdict-policy-sdk/src/host.rs" <= "plugins/sdk/src/host.rs",
     "verdict-policy-sdk/src/outcome.rs" <= "plugins/sdk/src/outcome.rs",
+    "verdict-policy-sdk/src/report.rs" <= "plugins/sdk/src/report.rs",
     "verdict-policy-sdk/src/testing.rs" <= "plugins/sdk/src/testing.rs",
     "verdict-policy-sdk/src/types.rs" <= "plugins/sdk/src/types.rs",
     "wit/verdict.wit" <= "plugins/wit/verdict.wit",
