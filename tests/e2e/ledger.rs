@@ -71,7 +71,7 @@ fn an_intact_ledger_verifies_with_its_count_and_head() {
         "{out:?}"
     );
     // The URL may come from $VERDICT_LEDGER instead.
-    let out = run(&mut ledger_command(&["verify", "--output", "json"]).env("VERDICT_LEDGER", &url));
+    let out = run(ledger_command(&["verify", "--output", "json"]).env("VERDICT_LEDGER", &url));
     assert_eq!(out.code, 0, "{out:?}");
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["intact"], true);
@@ -120,8 +120,9 @@ fn signatures_are_checked_with_the_public_key() {
     let signer = Signer::from_hex_seed(&"5a".repeat(32)).unwrap();
     let (url, _) = ledger(dir.path(), Some(&signer));
     let public_key = signer.verifying_key().to_hex();
-    let out = run(&mut ledger_command(&["verify", "--ledger", &url])
-        .env("VERDICT_LEDGER_PUBLIC_KEY", &public_key));
+    let out =
+        run(ledger_command(&["verify", "--ledger", &url])
+            .env("VERDICT_LEDGER_PUBLIC_KEY", &public_key));
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains(signer.key_id()), "{out:?}");
 

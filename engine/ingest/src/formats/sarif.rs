@@ -2,12 +2,12 @@
 //! vulnerabilities by what the tool and its rules are; failed runs become
 //! notices.
 //!
-//! The file is first scanned for its structure (`sarif/scan.rs`), so the
-//! rules, artifacts and taxonomies of a run are read before its results
-//! wherever they are in the file. Each result is then deserialized on its own
-//! into borrowing structs (`sarif/model.rs`) and converted into a compact
-//! finding (`sarif/result.rs`); large result arrays are converted on all
-//! cores in chunks whose outputs are joined in file order.
+//! The file is first scanned for its structure (`sarif/scan.rs`; a large
+//! `results` array on all cores), so the rules, artifacts and taxonomies of a
+//! run are read before its results wherever they are in the file. Each result
+//! is then deserialized on its own into borrowing structs (`sarif/model.rs`)
+//! and converted into a compact finding (`sarif/result.rs`); large result
+//! arrays are converted on all cores, straight into one vector in file order.
 //!
 //! SARIF is a container: what a result means is decided by the tool and its
 //! rules (`sarif/meaning.rs`, which states the rule). A secret scanner's
