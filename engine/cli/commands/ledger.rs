@@ -196,6 +196,7 @@ fn list(args: &ListArgs) -> anyhow::Result<ExitStatus> {
         decision: args.decision.map(Decision::from),
         since: args.since.clone(),
         until: args.until.clone(),
+        after_seq: None,
         limit: Some(args.limit),
     };
     let entries = Ledger::open_existing(&args.ledger.ledger)?.list(&filter)?;

@@ -185,6 +185,10 @@ impl Query {
                 .decision
                 .map(|decision: Decision| decision.as_str().to_owned()),
         );
+        if let Some(after) = filter.after_seq {
+            conditions.push("seq > {}");
+            params.push(Param::Int(after.min(i64::MAX as u64) as i64));
+        }
         if let Some(since) = &filter.since {
             conditions.push("run_at_unix >= {}");
             params.push(Param::Int(unix(since)?));

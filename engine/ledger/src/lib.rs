@@ -73,6 +73,9 @@ pub struct Filter {
     pub since: Option<String>,
     /// Runs strictly before this time (the run's `now`, RFC 3339).
     pub until: Option<String>,
+    /// Only records after this seq: with `limit`, pages through
+    /// [`Ledger::records`] (oldest first) without holding a whole period.
+    pub after_seq: Option<u64>,
     /// At most this many records (the newest ones for [`Ledger::list`]).
     pub limit: Option<u64>,
 }

@@ -128,7 +128,7 @@ impl VerifyingKey {
         {
             return Err(format!(
                 "it is signed by key {}, not by {}",
-                verdict_safe(key_id),
+                shown_key_id(key_id),
                 self.key_id
             ));
         }
@@ -145,7 +145,7 @@ impl VerifyingKey {
 
 /// A stored key id shown in a message: ids the ledger writes are short hex;
 /// anything else is cut.
-fn verdict_safe(key_id: &str) -> String {
+fn shown_key_id(key_id: &str) -> String {
     key_id.chars().take(40).collect()
 }
 

@@ -169,6 +169,31 @@ both!(exceptions_and_gate_files_are_indexed, |kind: Kind| {
     );
 });
 
+both!(records_page_by_seq, |kind: Kind| {
+    let fresh = filled(kind, 10);
+    let mut ledger = Ledger::open_existing(&fresh.url).unwrap();
+    let mut pages = Vec::new();
+    let mut after = None;
+    loop {
+        let page = ledger
+            .records(&Filter {
+                environment: Some("production".into()),
+                after_seq: after,
+                limit: Some(2),
+                ..Filter::default()
+            })
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(last.entry.seq);
+        pages.push(
+            page.iter()
+                .map(|record| record.entry.seq)
+                .collect::<Vec<_>>(),
+        );
+    }
+    assert_eq!(pages, vec![vec![2, 4], vec![6, 8], vec![10]]);
+});
+
 both!(history_is_the_last_decisions_newest_first, |kind: Kind| {
     let fresh = filled(kind, 12);
     let mut ledger = Ledger::open_existing(&fresh.url).unwrap();

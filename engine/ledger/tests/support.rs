@@ -161,9 +161,11 @@ impl Drop for Fresh {
         if let Some(database) = &self.database
             && let Ok(mut client) = postgres::Client::connect(&postgres_url(), postgres::NoTls)
         {
-            let _ = client.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {database} WITH (FORCE); DROP ROLE IF EXISTS {database}_ro"
-            ));
+            // One statement per call: DROP DATABASE cannot run inside the
+            // implicit transaction of a multi-statement query.
+            let _ =
+                client.batch_execute(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"));
+            let _ = client.batch_execute(&format!("DROP ROLE IF EXISTS {database}_ro"));
         }
     }
 }

@@ -173,6 +173,13 @@ impl Policy for CodeScanning {
             .exclude_rules(config.exclude_rules.iter().cloned())
             .paths(config.paths.iter().cloned())
             .exclude_paths(config.exclude.iter().cloned());
+        // The host leaves out findings without a score under `min-score`,
+        // which is what `unscored = "skip"` asks; with `count` they must
+        // cross, so the score is then judged here only.
+        let filter = match (config.min_score, config.unscored) {
+            (Some(min), Unscored::Skip) => filter.min_score(min),
+            _ => filter,
+        };
         let mut outcome = Outcome::pass();
         let mut counted = [0u64; Severity::ALL.len()];
         for finding in evidence.findings(filter) {
