@@ -7,6 +7,7 @@ use crate::document::GateFile;
 use crate::waivers::{Waiver, WaiverConfig};
 use crate::{Enforcement, Scope};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
@@ -144,22 +145,6 @@ pub struct Config {
     /// The policies of the gate.
     #[serde(default, rename = "policy")]
     pub policies: Vec<PolicyConfig>,
-}
-
-/// `[[waiver]]` tables of a waivers file.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WaiversFile {
-    #[serde(default)]
-    waiver: Vec<WaiverConfig>,
-}
-
-/// `[[attestation]]` tables of an attestations file.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AttestationsFile {
-    #[serde(default)]
-    attestation: Vec<AttestationConfig>,
 }
 
 /// One `[[policy]]` table.
@@ -557,92 +542,30 @@ pub fn parse(
     let mut also = Vec::new();
     // Waivers and attestations: the gate file's own tables, then those of
     // the file it names, each file's problems reported against its text.
-    let mut waivers = Vec::new();
-    for (index, table) in config.waiver_tables.iter().enumerate() {
-        let span = |key: &str| array_span(spans, "waiver", index, key);
-        waivers.extend(Waiver::check(
-            table,
-            index,
-            &policy_ids,
-            &span,
-            &mut diagnostics,
-        ));
-    }
-    let mut attestations = Vec::new();
-    for (index, table) in config.attestation_tables.iter().enumerate() {
-        let span = |key: &str| array_span(spans, "attestation", index, key);
-        attestations.extend(Attestation::check(table, index, &span, &mut diagnostics));
-    }
-    if let Some(file) = &config.waivers {
-        match side_file::<WaiversFile>(base, file, "waivers", &config_key_span(spans, "waivers")) {
-            Err(problem) => diagnostics.push(problem),
-            Ok((record, file_text, parsed)) => {
-                files.push(record.clone());
-                let file_spans = DeTable::parse(&file_text).ok();
-                let mut file_diagnostics = Vec::new();
-                let offset = config.waiver_tables.len();
-                for (index, table) in parsed.waiver.iter().enumerate() {
-                    let span = |key: &str| {
-                        file_spans
-                            .as_ref()
-                            .and_then(|s| array_span(s.get_ref(), "waiver", index, key))
-                    };
-                    waivers.extend(Waiver::check(
-                        table,
-                        offset + index,
-                        &policy_ids,
-                        &span,
-                        &mut file_diagnostics,
-                    ));
-                }
-                if !file_diagnostics.is_empty() {
-                    also.push(ConfigError {
-                        path: record.path,
-                        text: file_text,
-                        diagnostics: file_diagnostics,
-                        also: Vec::new(),
-                    });
-                }
-            }
-        }
-    }
-    if let Some(file) = &config.attestations {
-        match side_file::<AttestationsFile>(
-            base,
-            file,
-            "attestations",
-            &config_key_span(spans, "attestations"),
-        ) {
-            Err(problem) => diagnostics.push(problem),
-            Ok((record, file_text, parsed)) => {
-                files.push(record.clone());
-                let file_spans = DeTable::parse(&file_text).ok();
-                let mut file_diagnostics = Vec::new();
-                let offset = config.attestation_tables.len();
-                for (index, table) in parsed.attestation.iter().enumerate() {
-                    let span = |key: &str| {
-                        file_spans
-                            .as_ref()
-                            .and_then(|s| array_span(s.get_ref(), "attestation", index, key))
-                    };
-                    attestations.extend(Attestation::check(
-                        table,
-                        offset + index,
-                        &span,
-                        &mut file_diagnostics,
-                    ));
-                }
-                if !file_diagnostics.is_empty() {
-                    also.push(ConfigError {
-                        path: record.path,
-                        text: file_text,
-                        diagnostics: file_diagnostics,
-                        also: Vec::new(),
-                    });
-                }
-            }
-        }
-    }
+    let mut side = SideFiles {
+        base,
+        spans,
+        files: &mut files,
+        diagnostics: &mut diagnostics,
+        also: &mut also,
+    };
+    let waivers = side.tables(
+        &config.waiver_tables,
+        "waiver",
+        config.waivers.as_deref().map(|file| (file, "waivers")),
+        |table, index, span, diagnostics| {
+            Waiver::check(table, index, &policy_ids, span, diagnostics)
+        },
+    );
+    let attestations = side.tables(
+        &config.attestation_tables,
+        "attestation",
+        config
+            .attestations
+            .as_deref()
+            .map(|file| (file, "attestations")),
+        |table, index, span, diagnostics| Attestation::check(table, index, span, diagnostics),
+    );
     let mut seen_ids = std::collections::HashSet::new();
     for waiver in &waivers {
         if !seen_ids.insert(waiver.id.as_str()) {
@@ -761,55 +684,107 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     verdict_evidence::fingerprint::sha256_hex(bytes)
 }
 
-/// Reads a TOML file the gate file names (`waivers`, `attestations`).
-fn side_file<T: serde::de::DeserializeOwned>(
-    base: &Path,
-    file: &str,
-    key: &str,
-    span: &Option<Range<usize>>,
-) -> Result<(GateFile, String, T), Diagnostic> {
-    let path = base.join(file);
-    let text = fs_err::read_to_string(&path).map_err(|error| {
-        Diagnostic::new(
-            format!(
-                "`{key}` file `{}` cannot be read: {}",
-                path.display(),
-                io_cause(error)
-            ),
-            span.clone(),
-        )
-    })?;
-    let parsed: T = toml::from_str(&text).map_err(|error| {
-        let at = error
-            .span()
-            .map(|span| {
-                let before = &text[..span.start.min(text.len())];
-                let line = before.matches('\n').count() + 1;
-                format!(" line {line}")
-            })
-            .unwrap_or_default();
-        Diagnostic::new(
-            format!(
-                "`{key}` file `{}`{at}: {}",
-                path.display(),
-                error.message().trim_end()
-            ),
-            span.clone(),
-        )
-    })?;
-    Ok((
-        GateFile {
+/// The gate file's tables of exceptions and the files it names for more of
+/// them, checked with every problem kept: the gate file's in `diagnostics`,
+/// each side file's in `also`, against its own text.
+struct SideFiles<'a, 'b> {
+    base: &'a Path,
+    spans: &'a DeTable<'b>,
+    files: &'a mut Vec<GateFile>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    also: &'a mut Vec<ConfigError>,
+}
+
+/// Where a table's keys are, for diagnostics.
+type Spans<'s> = dyn Fn(&str) -> Option<Range<usize>> + 's;
+
+impl SideFiles<'_, '_> {
+    /// `inline` (the gate file's `[[array]]` tables), then those of the
+    /// side file named by the gate file's `key`, each checked by `check`.
+    fn tables<T: serde::de::DeserializeOwned, V>(
+        &mut self,
+        inline: &[T],
+        array: &str,
+        file: Option<(&str, &str)>,
+        check: impl Fn(&T, usize, &Spans<'_>, &mut Vec<Diagnostic>) -> Option<V>,
+    ) -> Vec<V> {
+        let mut checked = Vec::new();
+        for (index, table) in inline.iter().enumerate() {
+            let span = |key: &str| array_span(self.spans, array, index, key);
+            checked.extend(check(table, index, &span, self.diagnostics));
+        }
+        let Some((file, key)) = file else {
+            return checked;
+        };
+        let key_span = self.spans.get_key_value(key).map(|(name, _)| name.span());
+        let path = self.base.join(file);
+        let text = match fs_err::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) => {
+                self.diagnostics.push(Diagnostic::new(
+                    format!(
+                        "`{key}` file `{}` cannot be read: {}",
+                        path.display(),
+                        io_cause(error)
+                    ),
+                    key_span,
+                ));
+                return checked;
+            }
+        };
+        let tables: BTreeMap<String, Vec<T>> = match toml::from_str(&text) {
+            Ok(tables) => tables,
+            Err(error) => {
+                self.diagnostics.push(Diagnostic::new(
+                    format!(
+                        "`{key}` file `{}`{}: {}",
+                        path.display(),
+                        error
+                            .span()
+                            .map(|span| format!(
+                                " line {}",
+                                text[..span.start.min(text.len())].matches('\n').count() + 1
+                            ))
+                            .unwrap_or_default(),
+                        error.message().trim_end()
+                    ),
+                    key_span,
+                ));
+                return checked;
+            }
+        };
+        let record = GateFile {
             role: key.to_owned(),
             path: path.display().to_string(),
             sha256: sha256_hex(text.as_bytes()),
-        },
-        text,
-        parsed,
-    ))
-}
-
-fn config_key_span(root: &DeTable<'_>, key: &str) -> Option<Range<usize>> {
-    root.get_key_value(key).map(|(name, _)| name.span())
+        };
+        self.files.push(record.clone());
+        let file_spans = DeTable::parse(&text).ok();
+        let mut problems = Vec::new();
+        for other in tables.keys().filter(|name| *name != array) {
+            problems.push(Diagnostic::new(
+                format!("unknown key `{other}`: a `{key}` file holds `[[{array}]]` tables only"),
+                None,
+            ));
+        }
+        for (index, table) in tables.get(array).into_iter().flatten().enumerate() {
+            let span = |name: &str| {
+                file_spans
+                    .as_ref()
+                    .and_then(|spans| array_span(spans.get_ref(), array, index, name))
+            };
+            checked.extend(check(table, inline.len() + index, &span, &mut problems));
+        }
+        if !problems.is_empty() {
+            self.also.push(ConfigError {
+                path: record.path,
+                text,
+                diagnostics: problems,
+                also: Vec::new(),
+            });
+        }
+        checked
+    }
 }
 
 /// The span of `<array>[index].<key>` (or of the table, for an empty key

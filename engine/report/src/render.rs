@@ -187,6 +187,23 @@ pub(crate) fn plural(count: u64, one: &'static str, many: &'static str) -> &'sta
     if count == 1 { one } else { many }
 }
 
+/// The counts every one-line summary gives: `4 policies: 3 passed, 0
+/// failed, 1 warned, 0 errored, 0 skipped; 10 violations`.
+pub(crate) fn counts(s: &verdict_gate::document::Summary) -> String {
+    format!(
+        "{} {}: {} passed, {} failed, {} warned, {} errored, {} skipped; {} {}",
+        s.policies,
+        plural(s.policies, "policy", "policies"),
+        s.passed,
+        s.failed,
+        s.warned,
+        s.errored,
+        s.skipped,
+        s.violations,
+        plural(s.violations, "violation", "violations"),
+    )
+}
+
 /// A path as a relative URI reference: `\` becomes `/`, a leading `./` goes,
 /// and every byte but unreserved characters and `/` is percent-encoded (so
 /// a space, `#`, `?`, `:` or `%` in a file name cannot change what the

@@ -96,20 +96,12 @@ fn summary(out: &mut String, verdict: &Verdict, paint: &Paint) {
     }
     let _ = writeln!(
         out,
-        "verdict: {}  ({} {}: {} passed, {} failed, {} warned, {} errored, {} skipped; {} {}{extra})",
+        "verdict: {}  ({}{extra})",
         paint.decision(
             verdict.decision,
             &verdict.decision.as_str().to_ascii_uppercase()
         ),
-        s.policies,
-        plural(s.policies, "policy", "policies"),
-        s.passed,
-        s.failed,
-        s.warned,
-        s.errored,
-        s.skipped,
-        s.violations,
-        plural(s.violations, "violation", "violations"),
+        super::counts(s),
     );
     for error in &verdict.errors {
         let _ = writeln!(out, "  error: {}", untrusted(error).max_chars(ERROR_CHARS));

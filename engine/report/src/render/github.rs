@@ -21,7 +21,7 @@
 //! nothing from the document can end a command early, start another, or
 //! stop the runner from reading commands (`::stop-commands::`).
 
-use super::{Item, items_by_severity, plural};
+use super::{Item, items_by_severity};
 use crate::text::untrusted;
 use std::io::{self, Write as _};
 use verdict_gate::Decision;
@@ -135,17 +135,9 @@ pub(crate) fn render(verdict: &Verdict, out: &mut dyn io::Write) -> io::Result<(
     let left_out = annotations.left_out.iter().sum::<usize>() as u64 + counted_elsewhere;
     let s = &verdict.summary;
     let mut message = format!(
-        "verdict: {} ({} {}: {} passed, {} failed, {} warned, {} errored, {} skipped; {} {}",
+        "verdict: {} ({}",
         verdict.decision.as_str().to_ascii_uppercase(),
-        s.policies,
-        plural(s.policies, "policy", "policies"),
-        s.passed,
-        s.failed,
-        s.warned,
-        s.errored,
-        s.skipped,
-        s.violations,
-        plural(s.violations, "violation", "violations"),
+        super::counts(s),
     );
     if s.waived > 0 {
         message.push_str(&format!(", {} waived", s.waived));
