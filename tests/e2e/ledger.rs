@@ -235,3 +235,59 @@ fn list_shows_records_newest_first_with_hostile_text_neutralised() {
     ]));
     assert_eq!(out.stdout.lines().count(), 2, "{out:?}");
 }
+
+/// `verdict check --ledger`: the verdict is recorded after the reports, and
+/// a ledger that cannot be written fails the run unless the gate file says
+/// the ledger is best-effort; it is never said to be recorded when it was not.
+#[test]
+fn check_records_its_verdict_and_an_unwritable_ledger_is_an_error_unless_best_effort() {
+    let dir = tempfile::tempdir().unwrap();
+    let gate = |extra: &str| {
+        let path = dir.path().join("verdict.toml");
+        crate::support::write(
+            &path,
+            &format!(
+                "{extra}\ninputs = [\"{}\"]\n[[policy]]\nid = \"no-secrets\"\nplugin = \"builtin:secrets\"\n",
+                crate::support::root()
+                    .join("fixtures/example/gitleaks.json")
+                    .display()
+            ),
+        );
+        path
+    };
+    let url = format!("sqlite:{}", dir.path().join("ledger.db").display());
+    let check = |config: &std::path::Path, ledger: &str| {
+        run(verdict()
+            .args(["check", "--now", "2026-11-20T10:00:00Z", "--config"])
+            .arg(config)
+            .args(["--ledger", ledger, "-v"])
+            .env_remove("VERDICT_LEDGER")
+            .env_remove("VERDICT_LEDGER_KEY"))
+    };
+    let config = gate("");
+    // The example's gitleaks report has a leak: the gate fails (exit 1), and
+    // the failure is recorded.
+    let out = check(&config, &url);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("verdict recorded"), "{out:?}");
+    let mut ledger = Ledger::open_existing(&url).unwrap();
+    let integrity = ledger.verify(None).unwrap();
+    assert_eq!(integrity.records, 1);
+    // A ledger under a path that cannot exist: an error of the run.
+    let unwritable = format!(
+        "sqlite:{}",
+        dir.path().join("missing/dir/ledger.db").display()
+    );
+    let out = check(&config, &unwritable);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("was not recorded in the ledger"),
+        "{out:?}"
+    );
+    assert!(!out.stderr.contains("verdict recorded"), "{out:?}");
+    // Best-effort: a warning, and the gate's own exit code stands.
+    let config = gate("ledger-best-effort = true");
+    let out = check(&config, &unwritable);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("NOT recorded"), "{out:?}");
+}
