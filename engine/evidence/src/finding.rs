@@ -66,7 +66,7 @@ pub struct Finding {
     pub severity: Severity,
     /// The tool's own word for it (SARIF effective level, bandit's `HIGH`…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<String>,
+    pub level: Option<Arc<str>>,
     /// What the tool said.
     pub message: String,
     /// Where, when the tool said.
@@ -89,7 +89,7 @@ pub struct Finding {
     pub suppressed: bool,
     /// SARIF `baselineState` (`new`, `unchanged`, `updated`, `absent`) when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline_state: Option<String>,
+    pub baseline_state: Option<Arc<str>>,
     /// The tool's numeric severity, 0.0–10.0 (SARIF `security-severity`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,

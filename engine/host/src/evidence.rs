@@ -27,6 +27,8 @@ pub(crate) struct Filter {
     /// Bit `i` set: level word [`LEVELS`]`[i]` admitted; 0 admits any level.
     /// A word outside [`LEVELS`] sets [`OTHER_LEVEL`], which no finding has.
     pub levels: u8,
+    /// With `levels`: findings without a SARIF level word pass too.
+    pub unlevelled: bool,
     /// Bit `AdvisoryKind as u8` set: that kind admitted; 0 admits all.
     pub advisory_kinds: u8,
     pub tools: Vec<String>,
@@ -131,13 +133,14 @@ impl Filter {
                     .score
                     .is_some_and(|score| score >= f64::from_bits(bits))
             })
-            && (self.levels == 0
-                || finding.level.as_deref().is_some_and(|level| {
+            && (self.levels == 0 || {
+                let bit = finding.level.as_deref().and_then(|level| {
                     LEVELS
                         .iter()
                         .position(|word| word.eq_ignore_ascii_case(level))
-                        .is_some_and(|bit| self.levels & (1 << bit) != 0)
-                }))
+                });
+                bit.map_or(self.unlevelled, |bit| self.levels & (1 << bit) != 0)
+            })
     }
 
     fn admits_vulnerability(&self, vulnerability: &Vulnerability) -> bool {
@@ -475,6 +478,7 @@ mod tests {
             include_suppressed,
             min_score: None,
             levels: vec![],
+            unlevelled: false,
             advisory_kinds: vec![],
             tools: vec![],
             exclude_tools: vec![],
@@ -531,6 +535,42 @@ mod tests {
         assert_eq!(count(src).unwrap(), 2);
         let error = count(with(&|f| f.paths = vec!["src/[a".into()])).unwrap_err();
         assert!(error.to_string().contains("`src/[a`"), "{error}");
+    }
+
+    /// The same cases as the SDK's `unlevelled_findings_pass_levels_only_when_asked`.
+    #[test]
+    fn unlevelled_findings_pass_levels_only_when_asked() {
+        let finding = |level: Option<&str>| Finding {
+            level: level.map(Into::into),
+            ..Finding::new(0, "t", "r")
+        };
+        let evidence = Arc::new(Evidence {
+            findings: vec![
+                finding(Some("error")),
+                finding(Some("Warning")),
+                finding(None),
+                finding(Some("fatal")),
+            ],
+            ..Evidence::default()
+        });
+        let mut host = EvidenceHost::new(evidence, &[Kind::Findings]);
+        let mut count = |levels: &[&str], unlevelled| {
+            let filter = wit::Filter {
+                levels: levels.iter().map(|level| level.to_string()).collect(),
+                unlevelled,
+                ..filter(None, false)
+            };
+            host.count(wit::EvidenceKind::Findings, filter).unwrap()
+        };
+        assert_eq!(count(&["error"], false), 1);
+        // Without a level or with a word that is no SARIF level: passes.
+        assert_eq!(count(&["error"], true), 3);
+        // A SARIF word in any case is a level, and must be chosen.
+        assert_eq!(count(&["warning"], true), 3);
+        assert_eq!(count(&["note"], true), 2);
+        // Without `levels`, `unlevelled` changes nothing.
+        assert_eq!(count(&[], true), 4);
+        assert_eq!(count(&[], false), 4);
     }
 
     #[test]

@@ -114,9 +114,13 @@ fn describe_evidence(findings: &[verdict_evidence::Finding]) {
     let per = |bytes: usize| bytes as f64 / count as f64;
     let message: usize = findings.iter().map(|f| f.message.capacity()).sum();
     let fingerprint: usize = findings.iter().map(|f| f.fingerprint.capacity()).sum();
+    // Levels are shared (interned), like paths: one allocation per word.
+    let mut words = std::collections::HashSet::new();
     let level: usize = findings
         .iter()
-        .map(|f| f.level.as_ref().map_or(0, String::capacity))
+        .filter_map(|f| f.level.as_ref())
+        .filter(|l| words.insert(std::sync::Arc::as_ptr(l) as *const u8 as usize))
+        .map(|l| l.len() + 16)
         .sum();
     let mut paths = std::collections::HashSet::new();
     let path: usize = findings

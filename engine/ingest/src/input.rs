@@ -318,7 +318,48 @@ fn read_job<'a>(job: &'a Job, options: &Options) -> Result<Cow<'a, [u8]>, Ingest
             limit,
         });
     }
+    #[cfg(unix)]
+    if metadata.is_file() && metadata.len() >= PARALLEL_READ_MIN {
+        return read_in_stretches(file.file(), metadata.len(), &job.path).map(Cow::Owned);
+    }
     read_limited(file, &job.path, options, metadata.len()).map(Cow::Owned)
+}
+
+/// Regular files at least this large are read in stretches on all cores.
+const PARALLEL_READ_MIN: u64 = 32 << 20;
+
+/// Reads a regular file of `len` bytes (its size when opened, already within
+/// the limit) in stretches on all cores: on a large SARIF log, faulting in
+/// and copying the buffer is a single core's work for a third of a second.
+/// A file that shrank or grew meanwhile changed while it was being read.
+#[cfg(unix)]
+fn read_in_stretches(file: &std::fs::File, len: u64, path: &Path) -> Result<Vec<u8>, IngestError> {
+    use std::os::unix::fs::FileExt;
+    let changed = || IngestError::Changed {
+        path: path.to_path_buf(),
+    };
+    let failed = |error: std::io::Error| {
+        IngestError::from(std::io::Error::new(
+            error.kind(),
+            format!("failed to read `{}`: {error}", path.display()),
+        ))
+    };
+    let len = usize::try_from(len).map_err(|_| changed())?;
+    // Zeroed memory straight from the OS: no pass over it before the reads.
+    let mut bytes = vec![0u8; len];
+    let stretch = len.div_ceil(rayon::current_num_threads().max(1));
+    bytes
+        .par_chunks_mut(stretch.max(1))
+        .enumerate()
+        .try_for_each(|(index, chunk)| file.read_exact_at(chunk, (index * stretch) as u64))
+        .map_err(|error| match error.kind() {
+            std::io::ErrorKind::UnexpectedEof => changed(),
+            _ => failed(error),
+        })?;
+    if file.read_at(&mut [0u8], len as u64).map_err(failed)? != 0 {
+        return Err(changed());
+    }
+    Ok(bytes)
 }
 
 /// Reads to the end, refusing more than the size limit.
@@ -459,5 +500,30 @@ mod tests {
         assert_eq!(input.path, PathBuf::from("results.json"));
         let plain = Input::parse("nosuchformat:results.json").unwrap();
         assert!(plain.format.is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stretches_read_the_whole_file_and_a_changed_size_is_an_error() {
+        use std::io::Write;
+        // Not a multiple of the stretch or of a page.
+        let content: Vec<u8> = (0..3_000_007u32).map(|i| (i % 251) as u8).collect();
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(&content).unwrap();
+        let handle = fs_err::File::open(file.path()).unwrap();
+        let handle = handle.file();
+        let len = content.len() as u64;
+        let read = read_in_stretches(handle, len, file.path()).unwrap();
+        assert!(read == content, "the bytes read differ from the file's");
+        // The file grew (or shrank) after its size was taken.
+        for claimed in [len - 1, len + 1] {
+            let error = read_in_stretches(handle, claimed, file.path()).unwrap_err();
+            assert!(matches!(error, IngestError::Changed { .. }), "{error}");
+            assert!(
+                error
+                    .to_string()
+                    .contains("changed while it was being read")
+            );
+        }
     }
 }

@@ -404,6 +404,36 @@ mod tests {
         assert_eq!(calls.get(), 4);
     }
 
+    /// The same cases as the host's `unlevelled_findings_pass_levels_only_when_asked`.
+    #[test]
+    fn unlevelled_findings_pass_levels_only_when_asked() {
+        let levelled = |level: Option<&str>| Finding {
+            level: level.map(Into::into),
+            ..finding(1, Severity::High)
+        };
+        let findings = [
+            levelled(Some("error")),
+            levelled(Some("Warning")),
+            levelled(None),
+            levelled(Some("fatal")),
+        ];
+        let count = |levels: &[&str], unlevelled| {
+            let filter = Filter::default()
+                .levels(crate::Levels::of(levels.iter().copied()).unwrap())
+                .unlevelled(unlevelled);
+            findings
+                .iter()
+                .filter(|f| filter.accepts_finding(f))
+                .count()
+        };
+        assert_eq!(count(&["error"], false), 1);
+        assert_eq!(count(&["error"], true), 3);
+        assert_eq!(count(&["warning"], true), 3);
+        assert_eq!(count(&["note"], true), 2);
+        assert_eq!(count(&[], true), 4);
+        assert_eq!(count(&[], false), 4);
+    }
+
     /// The same cases as the host's
     /// `score_level_severity_range_and_advisory_kinds_select_host_side`.
     #[test]

@@ -333,6 +333,7 @@ fn to_filter(filter: &Filter) -> wit::Filter {
         include_suppressed: filter.include_suppressed,
         min_score: filter.min_score,
         levels: filter.levels.words().map(str::to_owned).collect(),
+        unlevelled: filter.unlevelled,
         advisory_kinds: filter
             .advisory_kinds
             .map(|kinds| kinds.kinds().map(to_advisory_kind).collect())

@@ -598,6 +598,8 @@ pub struct Filter {
     pub min_score: Option<f64>,
     /// Only findings of these SARIF levels; empty means any.
     pub levels: Levels,
+    /// With `levels`: findings without a SARIF level word pass too.
+    pub unlevelled: bool,
     /// Only vulnerabilities of these advisory kinds; `None` means all.
     pub advisory_kinds: Option<AdvisoryKinds>,
     /// Only records whose tool matches one of these globs (case-insensitive).
@@ -711,8 +713,21 @@ impl Levels {
 
     /// Whether a finding's level word is in the set (an empty set admits all).
     pub fn admits(self, level: Option<&str>) -> bool {
-        self.is_empty()
-            || level.is_some_and(|level| self.words().any(|w| w.eq_ignore_ascii_case(level)))
+        self.admits_or_unlevelled(level, false)
+    }
+
+    /// As [`Levels::admits`], and with `unlevelled` a finding without a
+    /// level, or whose level is no SARIF word, passes too.
+    pub fn admits_or_unlevelled(self, level: Option<&str>, unlevelled: bool) -> bool {
+        if self.is_empty() {
+            return true;
+        }
+        let word = level.and_then(|level| {
+            Levels::WORDS
+                .iter()
+                .position(|word| word.eq_ignore_ascii_case(level))
+        });
+        word.map_or(unlevelled, |bit| self.0 & (1 << bit) != 0)
     }
 }
 
@@ -782,6 +797,13 @@ impl Filter {
         self
     }
 
+    /// With [`Filter::levels`]: keeps findings without a SARIF level too
+    /// (tools that give none).
+    pub fn unlevelled(mut self, keep: bool) -> Self {
+        self.unlevelled = keep;
+        self
+    }
+
     /// Keeps only vulnerabilities of these kinds.
     pub fn advisory_kinds(mut self, kinds: AdvisoryKinds) -> Self {
         self.advisory_kinds = Some(kinds);
@@ -843,7 +865,9 @@ impl Filter {
             && self
                 .min_score
                 .is_none_or(|min| finding.score.is_some_and(|score| score >= min))
-            && self.levels.admits(finding.level.as_deref())
+            && self
+                .levels
+                .admits_or_unlevelled(finding.level.as_deref(), self.unlevelled)
     }
 
     /// Whether a vulnerability passes, as the host decides.

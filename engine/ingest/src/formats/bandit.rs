@@ -124,7 +124,7 @@ fn finding(result: &BanditResult<'_>, severities: &mut SeverityWords) -> Finding
     } else {
         severities.map(Some(word))
     };
-    finding.level = Some(word.to_owned());
+    finding.level = Some(word.into());
     finding.message = result.issue_text.clone().into_owned();
     finding.location = Some(Location::new(path, start_line, end_line));
     finding.cwes = result

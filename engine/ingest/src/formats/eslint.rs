@@ -116,7 +116,7 @@ fn push(
     };
     let mut finding = Finding::new(0, TOOL, rule);
     finding.severity = severity;
-    finding.level = Some(level.to_owned());
+    finding.level = Some(level.into());
     finding.message = message.message.to_string();
     let start = message.line.filter(|&line| line > 0);
     let end = message

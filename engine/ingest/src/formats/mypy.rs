@@ -187,7 +187,7 @@ fn finding(
         .unwrap_or("misc");
     let mut finding = Finding::new(0, TOOL, rule);
     finding.severity = severities.map(Some(parsed.severity));
-    finding.level = Some(parsed.severity.to_owned());
+    finding.level = Some(parsed.severity.into());
     finding.location = Some(Location::new(parsed.path, parsed.start, parsed.end));
     finding.fingerprint = fingerprints.next(TOOL, rule, parsed.path, &parsed.message);
     finding.message = parsed.message;

@@ -112,7 +112,7 @@ fn push(
     let path = message.path.as_ref();
     let mut finding = Finding::new(0, TOOL, rule);
     finding.severity = severity;
-    finding.level = Some(message.kind.to_string());
+    finding.level = Some(message.kind.to_string().into());
     finding.message = message.message.to_string();
     let start = message.line.filter(|&line| line > 0);
     let end = message

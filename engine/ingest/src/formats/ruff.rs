@@ -62,7 +62,7 @@ pub(crate) fn parse(input: &ParseInput<'_>, output: &mut Output) -> Result<(), F
             Some(word) => severities.map(Some(word)),
             None => Severity::High,
         };
-        finding.level = diagnostic.severity.as_ref().map(|word| word.to_string());
+        finding.level = diagnostic.severity.as_deref().map(Into::into);
         finding.message = diagnostic.message.to_string();
         let start = diagnostic
             .location

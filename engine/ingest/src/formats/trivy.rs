@@ -449,7 +449,7 @@ impl Parser {
         let region = |line: Option<u32>| line.map(|l| l.to_string()).unwrap_or_default();
         let mut finding = Finding::new(0, TOOL, rule_id);
         finding.severity = self.severity(record.severity.as_deref());
-        finding.level = record.severity.as_deref().map(str::to_owned);
+        finding.level = record.severity.as_deref().map(Into::into);
         finding.message = record
             .message
             .as_deref()

@@ -163,10 +163,12 @@ impl Policy for CodeScanning {
         // (`unknown` orders above `critical`: unknowns always pass the filter.)
         // Tools, rules and paths are selected host-side too, with the same
         // globs, so at a million findings only the selected ones cross into
-        // the sandbox; `Selection` still decides (levels, scores, baseline).
+        // the sandbox; `Selection` still decides (scores, baseline).
         let filter = Filter::default()
             .min_severity(lowest)
             .include_suppressed(config.include_suppressed)
+            .levels(selection.levels)
+            .unlevelled(true)
             .tools(config.tools.iter().cloned())
             .exclude_tools(config.exclude_tools.iter().cloned())
             .rules(config.rules.iter().cloned())

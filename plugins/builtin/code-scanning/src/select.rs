@@ -3,7 +3,7 @@
 use crate::Config;
 use serde::Deserialize;
 use verdict_policy_sdk::schemars::JsonSchema;
-use verdict_policy_sdk::{Error, Finding, Kind, PathMatcher, Source};
+use verdict_policy_sdk::{Error, Finding, Kind, Levels, PathMatcher, Source};
 
 /// A SARIF level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -21,13 +21,12 @@ pub enum Level {
 }
 
 impl Level {
-    fn of(word: &str) -> Option<Level> {
-        match word {
-            "error" => Some(Level::Error),
-            "warning" => Some(Level::Warning),
-            "note" => Some(Level::Note),
-            "none" => Some(Level::None),
-            _ => None,
+    fn word(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+            Level::None => "none",
         }
     }
 }
@@ -47,6 +46,9 @@ pub enum Unscored {
 /// The compiled selection.
 pub struct Selection<'c> {
     config: &'c Config,
+    /// `levels`, which findings without a SARIF level pass (the host's
+    /// `unlevelled`).
+    pub levels: Levels,
     tools: PathMatcher,
     exclude_tools: PathMatcher,
     rules: PathMatcher,
@@ -81,6 +83,7 @@ impl<'c> Selection<'c> {
         }
         Ok(Selection {
             config,
+            levels: Levels::of(config.levels.iter().map(|level| level.word()))?,
             tools: matcher("tools", &config.tools, true)?,
             exclude_tools: matcher("exclude-tools", &config.exclude_tools, true)?,
             rules: matcher("rules", &config.rules, false)?,
@@ -134,12 +137,9 @@ impl<'c> Selection<'c> {
                     .baseline_state
                     .as_deref()
                     .is_none_or(|state| state == "new"))
-            && (config.levels.is_empty()
-                || finding
-                    .level
-                    .as_deref()
-                    .and_then(Level::of)
-                    .is_none_or(|level| config.levels.contains(&level)))
+            && self
+                .levels
+                .admits_or_unlevelled(finding.level.as_deref(), true)
             && config.min_score.is_none_or(|min| match finding.score {
                 Some(score) => score >= min,
                 None => config.unscored == Unscored::Count,

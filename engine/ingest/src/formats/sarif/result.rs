@@ -73,12 +73,12 @@ pub(super) fn finding(
     // unless it says otherwise; a failure takes the rule's default level,
     // then `warning`.
     let is_failure = result.kind.as_deref().is_none_or(|kind| kind == "fail");
-    let level: String = match (&result.level, is_failure) {
-        (Some(level), _) => level.to_string(),
+    let level: &str = match (&result.level, is_failure) {
+        (Some(level), _) => level,
         (None, true) => rule
-            .and_then(|rule| rule.default_level.clone())
-            .unwrap_or_else(|| String::from("warning")),
-        (None, false) => String::from("none"),
+            .and_then(|rule| rule.default_level.as_deref())
+            .unwrap_or("warning"),
+        (None, false) => "none",
     };
     let properties = result.properties.as_ref();
     let result_security = properties.and_then(|p| p.security_severity.as_ref());
@@ -107,7 +107,7 @@ pub(super) fn finding(
     };
     let severity = match scored {
         Some(severity) => severity,
-        None => level_severity(&level, context, warn),
+        None => level_severity(level, context, warn),
     };
 
     let message = message_text(result.message.as_ref(), rule);
@@ -144,14 +144,14 @@ pub(super) fn finding(
         tool: context.tool.clone(),
         rule_id,
         severity,
-        level: Some(level),
+        level: Some(interner.get(level)),
         message,
         location,
         fingerprint,
         cwes,
         tags,
         suppressed,
-        baseline_state: result.baseline_state.map(|state| state.to_string()),
+        baseline_state: result.baseline_state.map(|state| interner.get(&state)),
         score,
         rule: rule.and_then(|rule| rule.info.clone()),
     })
