@@ -17,7 +17,19 @@ use exit::ExitStatus;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Transparent huge pages off for this process. verdict touches its large
+/// allocations once, for seconds; with huge pages the kernel zeroes 2 MiB at
+/// a time and compacts memory to find them, which on the project's VM made
+/// the system time of the 1M-result gate swing between 0.8 and 2.8 s, against
+/// about 1.0 s without (bench/peers/RESULTS.md, run F). Best effort: a
+/// kernel that refuses the call changes nothing else.
+fn no_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
+}
+
 fn main() -> std::process::ExitCode {
+    no_transparent_huge_pages();
     let args = match args::Cli::try_parse() {
         Ok(args) => args,
         Err(error) => {

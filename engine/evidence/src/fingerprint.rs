@@ -16,7 +16,7 @@ pub fn of(parts: &[&str]) -> String {
 /// Lowercase hex, table-driven: fingerprints are computed once per record,
 /// a million times for a large SARIF log, and the generic encoder showed up
 /// at 7% of parse time.
-fn to_hex(bytes: &[u8]) -> String {
+pub fn to_hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {

@@ -427,6 +427,16 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<&'static Format> {
     FORMATS.iter().find(|format| (format.detect)(sniff))
 }
 
+/// A large SARIF log parsed as it is read (`sarif/stream.rs`): its output,
+/// sha256 and the bytes read; `None` when it must be read whole.
+pub(crate) fn sarif_stream(
+    reader: &mut (dyn std::io::Read + Send),
+    size: u64,
+) -> std::io::Result<Option<(Output, String, u64)>> {
+    let parsed = sarif::stream::parse(reader, size, sarif::stream::WINDOW)?;
+    Ok(parsed.map(|parsed| (parsed.output, parsed.sha256, parsed.read)))
+}
+
 /// The first format whose [`Format::names`] claim this file name.
 pub fn claimed_by(file_name: &str) -> Option<&'static Format> {
     FORMATS.iter().find(|format| format.claims(file_name))

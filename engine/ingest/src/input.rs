@@ -280,15 +280,35 @@ fn read_job<'a>(job: &'a Job, options: &Options) -> Result<Cow<'a, [u8]>, Ingest
     let file = match &job.content {
         Content::Bytes(bytes) => return Ok(Cow::Borrowed(bytes)),
         Content::Open(file) => file,
-        Content::File { .. } => {
-            opened = fs_err::File::open(&job.path)?;
-            &opened
-        }
-        Content::Linked { target, .. } => {
-            opened = fs_err::File::open(target)?;
+        Content::File { .. } | Content::Linked { .. } => {
+            opened = open_job(job)?;
             &opened
         }
     };
+    let metadata = checked_metadata(job, file, options)?;
+    #[cfg(unix)]
+    if metadata.is_file() && metadata.len() >= PARALLEL_READ_MIN {
+        return read_in_stretches(file.file(), metadata.len(), &job.path).map(Cow::Owned);
+    }
+    read_limited(file, &job.path, options, metadata.len()).map(Cow::Owned)
+}
+
+/// Opens a job's file (not standard input or a pipe already open).
+fn open_job(job: &Job) -> Result<fs_err::File, IngestError> {
+    let path = match &job.content {
+        Content::Linked { target, .. } => target,
+        _ => &job.path,
+    };
+    Ok(fs_err::File::open(path)?)
+}
+
+/// The `fstat` of a job's open handle, checked: the file found, still of
+/// its type, within the size limit.
+fn checked_metadata(
+    job: &Job,
+    file: &fs_err::File,
+    options: &Options,
+) -> Result<std::fs::Metadata, IngestError> {
     let metadata = file.metadata()?;
     // A named pipe is read through the handle that found it; anything else
     // was a regular file when found, so another type means it was swapped.
@@ -318,11 +338,61 @@ fn read_job<'a>(job: &'a Job, options: &Options) -> Result<Cow<'a, [u8]>, Ingest
             limit,
         });
     }
-    #[cfg(unix)]
-    if metadata.is_file() && metadata.len() >= PARALLEL_READ_MIN {
-        return read_in_stretches(file.file(), metadata.len(), &job.path).map(Cow::Owned);
+    Ok(metadata)
+}
+
+/// SARIF logs at least this large stream (`sarif/stream.rs`) when their
+/// format is known before reading: forced, or claimed by the file's name.
+const STREAM_MIN: u64 = 32 << 20;
+
+/// Parses a large SARIF log as it is read; `None` when the job is not one,
+/// or its shape does not stream (then it is read whole).
+fn stream_job(job: &Job, options: &Options) -> Result<Option<Outcome>, IngestError> {
+    let Some(sarif) = formats::find("sarif") else {
+        return Ok(None);
+    };
+    let claimed = || {
+        job.path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .and_then(formats::claimed_by)
+    };
+    let format = match job.format {
+        Some(format) => format,
+        None => match claimed() {
+            Some(format) => format,
+            None => return Ok(None),
+        },
+    };
+    if !std::ptr::eq(format, sarif)
+        || !matches!(job.content, Content::File { .. } | Content::Linked { .. })
+    {
+        return Ok(None);
     }
-    read_limited(file, &job.path, options, metadata.len()).map(Cow::Owned)
+    let file = open_job(job)?;
+    let metadata = checked_metadata(job, &file, options)?;
+    let size = metadata.len();
+    if !metadata.is_file() || size < STREAM_MIN {
+        return Ok(None);
+    }
+    // One byte more than its size: a file that grew is seen to.
+    let mut reader = (&file).take(size + 1);
+    let streamed = formats::sarif_stream(&mut reader, size).map_err(|error| {
+        std::io::Error::new(
+            error.kind(),
+            format!("failed to read `{}`: {error}", job.path.display()),
+        )
+    })?;
+    let (output, sha256, read) = match streamed {
+        Some(parsed) => parsed,
+        None => return Ok(None),
+    };
+    if read != size {
+        return Err(IngestError::Changed {
+            path: job.path.clone(),
+        });
+    }
+    Ok(Some(ingested(job, format, output, sha256)))
 }
 
 /// Regular files at least this large are read in stretches on all cores.
@@ -391,6 +461,9 @@ fn read_limited(
 }
 
 fn parse_job(job: &Job, options: &Options) -> Result<Outcome, IngestError> {
+    if let Some(outcome) = stream_job(job, options)? {
+        return Ok(outcome);
+    }
     let bytes = read_job(job, options)?;
     // The digest is only needed at the end: compute it on another core while
     // this one detects and parses (a large SARIF log spends as long hashing
@@ -403,6 +476,11 @@ fn parse_job(job: &Job, options: &Options) -> Result<Outcome, IngestError> {
         Ok(parsed) => parsed,
         Err(skipped) => return Ok(Outcome::Skipped(skipped)),
     };
+    Ok(ingested(job, format, output, sha256))
+}
+
+/// A parsed file's evidence, with its source.
+fn ingested(job: &Job, format: &'static Format, output: Output, sha256: String) -> Outcome {
     let mut evidence = output.evidence;
     evidence.sources = vec![Source {
         path: job.path.display().to_string(),
@@ -415,7 +493,7 @@ fn parse_job(job: &Job, options: &Options) -> Result<Outcome, IngestError> {
             .unwrap_or_else(|| format.family.kinds().to_vec()),
     }];
     evidence.sources[0].records = evidence.record_count();
-    Ok(Outcome::Ingested(Box::new(evidence)))
+    Outcome::Ingested(Box::new(evidence))
 }
 
 /// Detects (or takes the forced) format and parses; `Err(skipped)` for a

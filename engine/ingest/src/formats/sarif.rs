@@ -24,6 +24,7 @@ mod result;
 mod rules;
 mod scan;
 mod secret;
+pub(crate) mod stream;
 
 use crate::error::{FormatError, line_column};
 use crate::formats::{Output, ParseInput};
@@ -126,32 +127,7 @@ fn parse_bytes(bytes: &[u8], output: &mut Output, split: &Split) -> Result<(), F
     let parallel_min = split.parallel_min;
     let mut layout =
         Layout::scan(bytes, split.scan_chunk).map_err(|error| syntax_error(bytes, &error))?;
-    let mut version = None;
-    let mut runs = None;
-    for member in &layout.top {
-        match &*key(bytes, member)? {
-            "version" => version = Some(unique(bytes, version, member, "version")?),
-            "runs" => runs = Some(unique(bytes, runs, member, "runs")?),
-            _ => validate(bytes, member.value, "a top-level property")?,
-        }
-    }
-    let Some(version) = version else {
-        return Err(FormatError::new("missing `version`: not a SARIF log"));
-    };
-    let text: Str<'_> = typed(bytes, version, "`version`")?;
-    if &*text != VERSION {
-        return Err(at_offset(
-            bytes,
-            version.start,
-            &format!(
-                "unsupported SARIF version `{}`: only {VERSION} is read",
-                &*text
-            ),
-        ));
-    }
-    let Some(runs) = runs else {
-        return Err(FormatError::new("missing `runs`"));
-    };
+    let runs = top_level(bytes, &layout.top)?;
     // A log without runs says nothing ran: it speaks for no kind.
     output.kinds = Some(Vec::new());
     if runs.of(bytes) == b"null" {
@@ -173,6 +149,41 @@ fn parse_bytes(bytes: &[u8], output: &mut Output, split: &Split) -> Result<(), F
         };
         parse_run(bytes, &mut layout, *run, index, &mut sink, parallel_min)?;
     }
+    finish(output, kinds, warnings);
+    Ok(())
+}
+
+/// Checks the top-level members (`version` 2.1.0, each known member once,
+/// the others valid JSON) and returns the span of `runs`.
+fn top_level(bytes: &[u8], top: &[Member<'_>]) -> Result<Span, FormatError> {
+    let mut version = None;
+    let mut runs = None;
+    for member in top {
+        match &*key(bytes, member)? {
+            "version" => version = Some(unique(bytes, version, member, "version")?),
+            "runs" => runs = Some(unique(bytes, runs, member, "runs")?),
+            _ => validate(bytes, member.value, "a top-level property")?,
+        }
+    }
+    let Some(version) = version else {
+        return Err(FormatError::new("missing `version`: not a SARIF log"));
+    };
+    let text: Str<'_> = typed(bytes, version, "`version`")?;
+    if &*text != VERSION {
+        return Err(at_offset(
+            bytes,
+            version.start,
+            &format!(
+                "unsupported SARIF version `{}`: only {VERSION} is read",
+                &*text
+            ),
+        ));
+    }
+    runs.ok_or_else(|| FormatError::new("missing `runs`"))
+}
+
+/// The kinds the log speaks for, and its warnings as notices (each once).
+fn finish(output: &mut Output, kinds: BTreeSet<Kind>, warnings: Vec<String>) {
     output.kinds = Some(kinds.into_iter().collect());
     let mut seen = std::collections::HashSet::new();
     for message in warnings {
@@ -184,7 +195,6 @@ fn parse_bytes(bytes: &[u8], output: &mut Output, split: &Split) -> Result<(), F
             });
         }
     }
-    Ok(())
 }
 
 /// The structure of a SARIF log, found in one pass: the top-level members,
@@ -240,6 +250,16 @@ impl<'a> Layout<'a> {
         })
     }
 
+    /// No structure known yet: everything is scanned when asked for.
+    fn empty() -> Layout<'a> {
+        Layout {
+            top: Vec::new(),
+            objects: HashMap::new(),
+            arrays: HashMap::new(),
+            results: 0,
+        }
+    }
+
     /// The elements of the array at `span`, from the scan or scanned now.
     fn elements(&mut self, bytes: &[u8], span: Span) -> Result<Vec<Span>, ScanError> {
         match self.arrays.remove(&span.start) {
@@ -283,17 +303,63 @@ fn parse_run<'a>(
     sink: &mut RunSink<'_>,
     parallel_min: usize,
 ) -> Result<(), FormatError> {
+    let members = layout.members(bytes, run).map_err(|error| {
+        shape_error(bytes, &error, &format!("`runs[{index}]` must be an object"))
+    })?;
+    let spans = run_spans(bytes, &members, index)?;
+    let context = run_context(bytes, &spans, run, index, sink)?;
+    run_invocations(bytes, &spans, index, &context, sink.output)?;
+    let results = match spans.results {
+        Some(span) if span.of(bytes) != b"null" => span,
+        _ => {
+            sink.output.evidence.notices.push(Notice {
+                source: 0,
+                kind: NoticeKind::IncompleteScan,
+                message: format!(
+                    "`{}` wrote a run without `results`: the tool did not complete its analysis",
+                    context.tool
+                ),
+            });
+            return Ok(());
+        }
+    };
+    let elements = layout.elements(bytes, results).map_err(|error| {
+        shape_error(
+            bytes,
+            &error,
+            &format!("`runs[{index}].results` must be an array"),
+        )
+    })?;
     let RunSink {
         output,
         warnings,
         kinds,
     } = sink;
-    let at = |name: &str| format!("`runs[{index}].{name}`");
-    let members = layout.members(bytes, run).map_err(|error| {
-        shape_error(bytes, &error, &format!("`runs[{index}]` must be an object"))
-    })?;
+    if !only_findings(&context) {
+        return convert_by_meaning(bytes, &context, index, &elements, output, warnings, kinds);
+    }
+    if !elements.is_empty() {
+        kinds.insert(Kind::Findings);
+    }
+    let mut run_warnings = convert_findings(
+        bytes,
+        &context,
+        index,
+        &elements,
+        0,
+        &mut output.evidence.findings,
+        parallel_min,
+    )?;
+    run_warnings.sort_unstable();
+    warnings.extend(run_warnings);
+    Ok(())
+}
+
+/// A run's members by what verdict reads of them; every other member must be
+/// valid JSON, and none may appear twice.
+fn run_spans(bytes: &[u8], members: &[Member<'_>], index: usize) -> Result<RunSpans, FormatError> {
     let mut spans = RunSpans::default();
-    for member in &members {
+    for member in members {
         let slot = match &*key(bytes, member)? {
             "tool" => &mut spans.tool,
             "artifacts" => &mut spans.artifacts,
@@ -313,6 +379,25 @@ fn parse_run<'a>(
             &format!("runs[{index}].{name}"),
         )?);
     }
+    Ok(spans)
+}
+
+/// The run's tool, rules, artifacts and taxonomies, which every result is
+/// read against; the log's tool is named after the first run's, and the
+/// kinds the run speaks for even without results are recorded.
+fn run_context(
+    bytes: &[u8],
+    spans: &RunSpans,
+    run: Span,
+    index: usize,
+    sink: &mut RunSink<'_>,
+) -> Result<RunContext, FormatError> {
+    let RunSink {
+        output,
+        warnings,
+        kinds,
+    } = sink;
+    let at = |name: &str| format!("`runs[{index}].{name}`");
     let Some(tool) = spans.tool else {
         return Err(at_offset(
             bytes,
@@ -372,50 +457,51 @@ fn parse_run<'a>(
         let taxonomies: Option<Vec<ToolComponent<'_>>> = typed(bytes, span, &at("taxonomies"))?;
         context.set_taxonomies(taxonomies.unwrap_or_default());
     }
-    if let Some(span) = spans.invocations {
-        let invocations: Option<Vec<Invocation<'_>>> = typed(bytes, span, &at("invocations"))?;
-        for invocation in invocations.iter().flatten() {
-            if let Some(message) = notices::incomplete_invocation(&context.tool, invocation) {
-                output.evidence.notices.push(Notice {
-                    source: 0,
-                    kind: NoticeKind::IncompleteScan,
-                    message,
-                });
-            }
-        }
-    }
-    let results = match spans.results {
-        Some(span) if span.of(bytes) != b"null" => span,
-        _ => {
+    Ok(context)
+}
+
+/// A notice for each invocation that says the tool did not complete.
+fn run_invocations(
+    bytes: &[u8],
+    spans: &RunSpans,
+    index: usize,
+    context: &RunContext,
+    output: &mut Output,
+) -> Result<(), FormatError> {
+    let Some(span) = spans.invocations else {
+        return Ok(());
+    };
+    let invocations: Option<Vec<Invocation<'_>>> =
+        typed(bytes, span, &format!("`runs[{index}].invocations`"))?;
+    for invocation in invocations.iter().flatten() {
+        if let Some(message) = notices::incomplete_invocation(&context.tool, invocation) {
             output.evidence.notices.push(Notice {
                 source: 0,
                 kind: NoticeKind::IncompleteScan,
-                message: format!(
-                    "`{}` wrote a run without `results`: the tool did not complete its analysis",
-                    context.tool
-                ),
+                message,
             });
-            return Ok(());
         }
-    };
-    let elements = layout.elements(bytes, results).map_err(|error| {
-        shape_error(
-            bytes,
-            &error,
-            &format!("`runs[{index}].results` must be an array"),
-        )
-    })?;
-    if !only_findings(&context) {
-        return convert_by_meaning(bytes, &context, index, &elements, output, warnings, kinds);
     }
-    if !elements.is_empty() {
-        kinds.insert(Kind::Findings);
-    }
+    Ok(())
+}
+
+/// Converts results of a run whose results are all findings, numbered from
+/// `first` in the run, into `findings` in order (on all cores from
+/// `parallel_min` results). Returns the run's warnings, unsorted.
+fn convert_findings(
+    bytes: &[u8],
+    context: &RunContext,
+    index: usize,
+    elements: &[Span],
+    first: usize,
+    findings: &mut Vec<Finding>,
+    parallel_min: usize,
+) -> Result<Vec<String>, FormatError> {
     // Each result is converted on its own; rayon writes the findings
     // straight into the evidence, in file order, without an intermediate
     // vector. A result that fails leaves a placeholder and its error; the
     // first error in file order is returned, as a sequential parse would.
-    // Warnings are rare: a shared list, sorted afterwards so both paths
+    // Warnings are rare: a shared list, sorted by the caller so both paths
     // report them in the same order.
     let run_warnings = Mutex::new(Vec::new());
     let first_error: Mutex<Option<(usize, FormatError)>> = Mutex::new(None);
@@ -426,10 +512,11 @@ fn parse_run<'a>(
             .push(warning)
     };
     let placeholder = Finding::new(0, context.tool.clone(), context.tool.clone());
-    let convert = |interner: &mut result::Interner, (number, span): (usize, &Span)| {
+    let convert = |interner: &mut result::Interner, (offset, span): (usize, &Span)| {
+        let number = first + offset;
         let converted = convert_one(
             bytes,
-            &context,
+            context,
             index,
             number,
             *span,
@@ -437,14 +524,13 @@ fn parse_run<'a>(
             &mut |warning| warn(warning),
         );
         converted.unwrap_or_else(|error| {
-            let mut first = first_error.lock().unwrap_or_else(PoisonError::into_inner);
-            if first.as_ref().is_none_or(|(at, _)| number < *at) {
-                *first = Some((number, error));
+            let mut earliest = first_error.lock().unwrap_or_else(PoisonError::into_inner);
+            if earliest.as_ref().is_none_or(|(at, _)| number < *at) {
+                *earliest = Some((number, error));
             }
             placeholder.clone()
         })
     };
-    let findings = &mut output.evidence.findings;
     if elements.len() >= parallel_min {
         findings.par_extend(
             elements
@@ -468,12 +554,9 @@ fn parse_run<'a>(
     {
         return Err(error);
     }
-    let mut run_warnings = run_warnings
+    Ok(run_warnings
         .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
-    run_warnings.sort_unstable();
-    warnings.extend(run_warnings);
-    Ok(())
+        .unwrap_or_else(PoisonError::into_inner))
 }
 
 /// Whether every result of the run is a finding: a code scanner whose
