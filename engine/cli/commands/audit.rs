@@ -8,14 +8,14 @@
 //! says so on top, and the command exits 1; an unreadable ledger or a bad
 //! bound exits 2.
 
-use crate::commands::ledger::LedgerUrl;
+use crate::commands::ledger::{LedgerUrl, Verified, open_verified};
 use crate::exit::ExitStatus;
 use anyhow::Context as _;
 use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
-use verdict_ledger::{Filter, Ledger, PUBLIC_KEY_ENV, VerifyingKey};
+use verdict_ledger::{Filter, PUBLIC_KEY_ENV};
 use verdict_report::audit::{
     AuditFormat, AuditInput, AuditRecord, AuditReport, Kinds, LedgerIntegrity, render_audit,
 };
@@ -109,14 +109,11 @@ fn report(args: &ReportArgs) -> anyhow::Result<ExitStatus> {
             until
         );
     }
-    let key = args
-        .public_key
-        .as_deref()
-        .filter(|key| !key.trim().is_empty())
-        .map(VerifyingKey::from_hex)
-        .transpose()?;
-    let mut ledger = Ledger::open_existing(&args.ledger.ledger)?;
-    let integrity = ledger.verify(key.as_ref())?;
+    let Verified {
+        mut ledger,
+        integrity,
+        ..
+    } = open_verified(&args.ledger, args.public_key.as_deref())?;
     let since = since.to_rfc3339_opts(SecondsFormat::Secs, true);
     let until = until.to_rfc3339_opts(SecondsFormat::Secs, true);
     let records = ledger.records(&Filter {

@@ -120,15 +120,36 @@ pub fn run(command: &LedgerCommand) -> anyhow::Result<ExitStatus> {
     }
 }
 
-fn verify(args: &VerifyArgs) -> anyhow::Result<ExitStatus> {
-    let key = args
-        .public_key
-        .as_deref()
+/// An existing ledger, opened and verified.
+pub(crate) struct Verified {
+    pub ledger: Ledger,
+    pub integrity: Integrity,
+    /// The key its signatures were checked with, if one was given.
+    pub key: Option<VerifyingKey>,
+}
+
+/// Opens an existing ledger and verifies its chain, and its signatures with
+/// `public_key` (hex; empty or absent: none checked).
+pub(crate) fn open_verified(url: &LedgerUrl, public_key: Option<&str>) -> anyhow::Result<Verified> {
+    let key = public_key
         .filter(|key| !key.trim().is_empty())
         .map(VerifyingKey::from_hex)
         .transpose()?;
-    let mut ledger = Ledger::open_existing(&args.ledger.ledger)?;
+    let mut ledger = Ledger::open_existing(&url.ledger)?;
     let integrity = ledger.verify(key.as_ref())?;
+    Ok(Verified {
+        ledger,
+        integrity,
+        key,
+    })
+}
+
+fn verify(args: &VerifyArgs) -> anyhow::Result<ExitStatus> {
+    let Verified {
+        ledger,
+        integrity,
+        key,
+    } = open_verified(&args.ledger, args.public_key.as_deref())?;
     let mut out = std::io::stdout().lock();
     match args.output {
         Output::Json => {
