@@ -13,16 +13,18 @@ use verdict_ingest::Options;
 /// Reads and checks the gate file. `Ok(Err(_))` is a configuration error
 /// with its diagnostics, for the caller to print (exit 2).
 pub fn config(args: &GateArgs) -> anyhow::Result<Result<ValidConfig, ConfigError>> {
-    if !args.config.exists() {
+    config_at(&args.config)
+}
+
+/// Reads and checks the gate file at `path` (see [`config`]).
+pub fn config_at(path: &Path) -> anyhow::Result<Result<ValidConfig, ConfigError>> {
+    if !path.exists() {
         anyhow::bail!(
             "no gate configuration at `{}`: no such file (hint: pass `--config FILE`; `policies/` has ready gates to copy)",
-            args.config.display()
+            path.display()
         );
     }
-    Ok(verdict_gate::load(
-        &args.config,
-        &crate::gate::builtin_names(),
-    ))
+    Ok(verdict_gate::load(path, &crate::gate::builtin_names()))
 }
 
 /// The run's context: flags, then the CI's variables, then tags at head.

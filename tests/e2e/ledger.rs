@@ -291,3 +291,66 @@ fn check_records_its_verdict_and_an_unwritable_ledger_is_an_error_unless_best_ef
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("NOT recorded"), "{out:?}");
 }
+
+/// `check`, `ledger` and `audit` find the ledger the same way: `--ledger`,
+/// else the gate file's `ledger` (`--config`, or `verdict.toml` in the
+/// working directory), else `$VERDICT_LEDGER`.
+#[test]
+fn every_ledger_command_reads_the_gate_files_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _) = ledger(dir.path(), None);
+    let other = tempfile::tempdir().unwrap();
+    let (other_url, _) = ledger(other.path(), None);
+    tamper(&other_url, "DELETE FROM records WHERE seq = 2");
+    let gate = dir.path().join("verdict.toml");
+    crate::support::write(
+        &gate,
+        &format!(
+            "ledger = \"{url}\"\n[[policy]]\nid = \"no-secrets\"\nplugin = \"builtin:secrets\"\n"
+        ),
+    );
+    let verify = |command: &mut Command| {
+        let out = run(command);
+        (out.code, out.stdout.contains("intact: 3 records"), out)
+    };
+    // `--config FILE`, and `verdict.toml` in the working directory.
+    let (code, intact, out) = verify(ledger_command(&["verify", "--config"]).arg(&gate));
+    assert_eq!((code, intact), (0, true), "{out:?}");
+    let (code, intact, out) = verify(ledger_command(&["verify"]).current_dir(dir.path()));
+    assert_eq!((code, intact), (0, true), "{out:?}");
+    // The gate file's ledger comes before $VERDICT_LEDGER (the tampered
+    // one), and `--ledger` before both.
+    let (code, intact, out) = verify(
+        ledger_command(&["verify", "--config"])
+            .arg(&gate)
+            .env("VERDICT_LEDGER", &other_url),
+    );
+    assert_eq!((code, intact), (0, true), "{out:?}");
+    let (code, _, out) =
+        verify(ledger_command(&["verify", "--ledger", &other_url, "--config"]).arg(&gate));
+    assert_eq!(code, 1, "{out:?}");
+    // `list` and `audit report` take the same options.
+    let out = run(ledger_command(&["list", "--output", "json", "--config"]).arg(&gate));
+    assert_eq!(out.code, 0, "{out:?}");
+    let listed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(listed.as_array().map(Vec::len), Some(3), "{out:?}");
+    let out = run(verdict()
+        .args([
+            "audit",
+            "report",
+            "--since",
+            "2026-11-01",
+            "--until",
+            "2026-11-30",
+        ])
+        .args(["--format", "json", "--config"])
+        .arg(&gate)
+        .env_remove("VERDICT_LEDGER")
+        .env_remove("VERDICT_LEDGER_PUBLIC_KEY"));
+    assert_eq!(out.code, 0, "{out:?}");
+    // No ledger anywhere: an error that says where one may be given.
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(ledger_command(&["verify"]).current_dir(empty.path()));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("no ledger given"), "{out:?}");
+}

@@ -8,6 +8,7 @@
 use crate::exit::ExitStatus;
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;
+use std::path::PathBuf;
 use verdict_gate::Decision;
 use verdict_ledger::{Entry, Filter, Integrity, LEDGER_ENV, Ledger, PUBLIC_KEY_ENV, VerifyingKey};
 use verdict_report::text::untrusted;
@@ -23,12 +24,45 @@ pub enum LedgerCommand {
     List(ListArgs),
 }
 
-/// The ledger to read.
+/// The ledger to read: `--ledger`, else the gate file's `ledger`, else
+/// `$VERDICT_LEDGER`: the order in which `check` finds the ledger it writes.
 #[derive(Debug, Args)]
 pub struct LedgerUrl {
-    /// The ledger: `sqlite:PATH` or `postgres://USER:PASSWORD@HOST/DB`.
-    #[arg(long, env = LEDGER_ENV, hide_env_values = true, value_name = "URL")]
-    pub ledger: String,
+    /// The ledger: `sqlite:PATH` or `postgres://USER:PASSWORD@HOST/DB`
+    /// [default: the gate file's `ledger`, then $VERDICT_LEDGER].
+    #[arg(long, value_name = "URL")]
+    pub ledger: Option<String>,
+    /// The gate file whose `ledger` is read without `--ledger` [default:
+    /// `verdict.toml`, when there is one].
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl LedgerUrl {
+    /// The ledger's URL, found as [`LedgerUrl`] says.
+    pub fn url(&self) -> anyhow::Result<String> {
+        if let Some(url) = &self.ledger {
+            return Ok(url.clone());
+        }
+        let path = self
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("verdict.toml"));
+        let from_file = if self.config.is_some() || path.exists() {
+            match crate::load::config_at(&path)? {
+                Ok(config) => config.ledger,
+                Err(error) => return Err(error.into()),
+            }
+        } else {
+            None
+        };
+        let from_env = std::env::var(LEDGER_ENV).ok().filter(|url| !url.is_empty());
+        from_file.or(from_env).ok_or_else(|| {
+            anyhow::anyhow!(
+                "no ledger given: pass `--ledger URL`, a gate file with `ledger = \"…\"` (`--config FILE`), or set ${LEDGER_ENV}"
+            )
+        })
+    }
 }
 
 /// `verdict ledger verify`.
@@ -135,7 +169,7 @@ pub(crate) fn open_verified(url: &LedgerUrl, public_key: Option<&str>) -> anyhow
         .filter(|key| !key.trim().is_empty())
         .map(VerifyingKey::from_hex)
         .transpose()?;
-    let mut ledger = Ledger::open_existing(&url.ledger)?;
+    let mut ledger = Ledger::open_existing(&url.url()?)?;
     let integrity = ledger.verify(key.as_ref())?;
     Ok(Verified {
         ledger,
@@ -220,7 +254,7 @@ fn list(args: &ListArgs) -> anyhow::Result<ExitStatus> {
         after_seq: None,
         limit: Some(args.limit),
     };
-    let entries = Ledger::open_existing(&args.ledger.ledger)?.list(&filter)?;
+    let entries = Ledger::open_existing(&args.ledger.url()?)?.list(&filter)?;
     let mut out = std::io::stdout().lock();
     match args.output {
         Output::Json => writeln!(out, "{}", serde_json::to_string_pretty(&entries)?)?,
