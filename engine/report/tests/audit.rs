@@ -13,9 +13,12 @@
     reason = "tests fail loudly on any unexpected error"
 )]
 
+#[path = "support/browser.rs"]
+mod browser;
+
+use browser::run as chromium;
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::Command;
 use verdict_gate::document::Verdict;
 use verdict_ledger::{Filter, Ledger};
 use verdict_report::audit::{
@@ -542,30 +545,6 @@ fn hostile_text_stays_text_in_every_format() {
         "JSON keeps the exact text"
     );
     assert_eq!(value["deployments"][0]["actor"], format!("a{HOSTILE}"));
-}
-
-fn chromium(page: &Path, profile: &Path, extra: &[String]) -> std::process::Output {
-    let output = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-extensions",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(extra)
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium starts: install Debian's `chromium` (.ci/run does)");
-    assert!(
-        output.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
 }
 
 #[test]

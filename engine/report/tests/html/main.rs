@@ -2,6 +2,8 @@
 //! deterministic, that hostile text in every field stays text, and (in
 //! `chromium.rs`) how a real browser renders it.
 
+#[path = "../support/browser.rs"]
+mod browser;
 mod chromium;
 mod markup;
 mod sample;
