@@ -30,5 +30,6 @@ mod scale;
 mod seed_deploy_gates;
 mod seed_gates;
 mod signed_commits;
+mod streamed_sarif;
 mod support;
 mod test_command;
