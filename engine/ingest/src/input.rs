@@ -274,16 +274,36 @@ fn expand(input: &Input, options: &Options) -> Result<(Vec<Entry>, bool), Ingest
     }
 }
 
-/// Reads a job's bytes through one handle: open, `fstat`, read.
-fn read_job<'a>(job: &'a Job, options: &Options) -> Result<Cow<'a, [u8]>, IngestError> {
-    let opened;
-    let file = match &job.content {
-        Content::Bytes(bytes) => return Ok(Cow::Borrowed(bytes)),
-        Content::Open(file) => file,
+/// Where a job's bytes come from: standard input, already read, or the one
+/// handle its file is read through.
+enum Handle<'a> {
+    Bytes(&'a [u8]),
+    File(&'a fs_err::File),
+}
+
+/// The job's handle; a file is opened here, once, into `opened`.
+fn handle<'a>(
+    job: &'a Job,
+    opened: &'a mut Option<fs_err::File>,
+) -> Result<Handle<'a>, IngestError> {
+    Ok(match &job.content {
+        Content::Bytes(bytes) => Handle::Bytes(bytes),
+        Content::Open(file) => Handle::File(file),
         Content::File { .. } | Content::Linked { .. } => {
-            opened = open_job(job)?;
-            &opened
+            Handle::File(opened.insert(open_job(job)?))
         }
+    })
+}
+
+/// Reads a job's bytes through its handle: `fstat`, read.
+fn read_job<'a>(
+    job: &Job,
+    handle: Handle<'a>,
+    options: &Options,
+) -> Result<Cow<'a, [u8]>, IngestError> {
+    let file = match handle {
+        Handle::Bytes(bytes) => return Ok(Cow::Borrowed(bytes)),
+        Handle::File(file) => file,
     };
     let metadata = checked_metadata(job, file, options)?;
     #[cfg(unix)]
@@ -345,9 +365,14 @@ fn checked_metadata(
 /// format is known before reading: forced, or claimed by the file's name.
 const STREAM_MIN: u64 = 32 << 20;
 
-/// Parses a large SARIF log as it is read; `None` when the job is not one,
-/// or its shape does not stream (then it is read whole).
-fn stream_job(job: &Job, options: &Options) -> Result<Option<Outcome>, IngestError> {
+/// Parses a large SARIF log as it is read through `file`; `None` when the
+/// job is not one, or its shape does not stream (then it is read whole
+/// through the same handle, rewound).
+fn stream_job(
+    job: &Job,
+    file: &fs_err::File,
+    options: &Options,
+) -> Result<Option<Outcome>, IngestError> {
     let Some(sarif) = formats::find("sarif") else {
         return Ok(None);
     };
@@ -369,23 +394,29 @@ fn stream_job(job: &Job, options: &Options) -> Result<Option<Outcome>, IngestErr
     {
         return Ok(None);
     }
-    let file = open_job(job)?;
-    let metadata = checked_metadata(job, &file, options)?;
+    let metadata = checked_metadata(job, file, options)?;
     let size = metadata.len();
     if !metadata.is_file() || size < STREAM_MIN {
         return Ok(None);
     }
     // One byte more than its size: a file that grew is seen to.
-    let mut reader = (&file).take(size + 1);
+    let mut reader = file.take(size + 1);
     let streamed = formats::sarif_stream(&mut reader, size).map_err(|error| {
         std::io::Error::new(
             error.kind(),
             format!("failed to read `{}`: {error}", job.path.display()),
         )
     })?;
-    let (output, sha256, read) = match streamed {
-        Some(parsed) => parsed,
-        None => return Ok(None),
+    let Some((output, sha256, read)) = streamed else {
+        // Read whole instead, from the start, through the same handle.
+        use std::io::Seek as _;
+        file.file().rewind().map_err(|error| {
+            std::io::Error::new(
+                error.kind(),
+                format!("failed to read `{}`: {error}", job.path.display()),
+            )
+        })?;
+        return Ok(None);
     };
     if read != size {
         return Err(IngestError::Changed {
@@ -461,10 +492,14 @@ fn read_limited(
 }
 
 fn parse_job(job: &Job, options: &Options) -> Result<Outcome, IngestError> {
-    if let Some(outcome) = stream_job(job, options)? {
+    let mut opened = None;
+    let handle = handle(job, &mut opened)?;
+    if let Handle::File(file) = handle
+        && let Some(outcome) = stream_job(job, file, options)?
+    {
         return Ok(outcome);
     }
-    let bytes = read_job(job, options)?;
+    let bytes = read_job(job, handle, options)?;
     // The digest is only needed at the end: compute it on another core while
     // this one detects and parses (a large SARIF log spends as long hashing
     // as scanning).
