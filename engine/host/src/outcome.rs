@@ -123,12 +123,13 @@ fn is_token(text: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use verdict_evidence::Severity;
     use verdict_evidence::policy::{Control, ControlResult, ControlStatus, Violation};
 
-    fn descriptor() -> Descriptor {
+    /// A descriptor with one control, `ac-1` (also for `violations.rs`).
+    pub(crate) fn descriptor() -> Descriptor {
         Descriptor {
             name: "p".into(),
             version: "1.0.0".into(),

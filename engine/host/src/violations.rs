@@ -106,7 +106,7 @@ impl Host for ViolationsHost {
 mod tests {
     use super::*;
     use std::sync::mpsc;
-    use verdict_evidence::policy::{Control, Descriptor};
+    use crate::outcome::tests::descriptor;
 
     fn wit_violation(fingerprint: &str) -> wit::Violation {
         wit::Violation {
@@ -118,21 +118,6 @@ mod tests {
             control: None,
             scanner_rule: None,
             advisories: vec![],
-        }
-    }
-
-    fn descriptor() -> Descriptor {
-        Descriptor {
-            name: "p".into(),
-            version: "1.0.0".into(),
-            description: String::new(),
-            consumes: vec![],
-            requires: vec![],
-            config_schema: serde_json::json!({}),
-            controls: vec![Control {
-                id: "ac-1".into(),
-                title: "t".into(),
-            }],
         }
     }
 
