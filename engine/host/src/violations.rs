@@ -105,8 +105,8 @@ impl Host for ViolationsHost {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::mpsc;
     use crate::outcome::tests::descriptor;
+    use std::sync::mpsc;
 
     fn wit_violation(fingerprint: &str) -> wit::Violation {
         wit::Violation {
