@@ -234,13 +234,8 @@ pub fn plugin_bytes(
     }
 }
 
-/// Runs the gate over ingested evidence and returns the verdict document.
-///
-/// Plugins are loaded (compiled or taken from the cache) and every policy's
-/// configuration is checked against its plugin's schema before any policy
-/// runs; a problem there is an error, not a verdict. A policy whose required
-/// evidence no input speaks for is not evaluated (its `missing` setting says
-/// what it decides), and a run in which nothing was checked is an error.
+/// Runs the gate over ingested evidence and returns the verdict document:
+/// [`prepare`], then [`decide_prepared`].
 pub fn run(
     host: &Host,
     config: &ValidConfig,
@@ -248,6 +243,28 @@ pub fn run(
     context: Context,
     options: &RunOptions,
 ) -> anyhow::Result<Ran> {
+    let prepared = prepare(host, config, &context)?;
+    decide_prepared(prepared, config, evidence, context, options)
+}
+
+/// The policies of a run that are in scope, with their plugins loaded and
+/// their configurations checked: everything of a run that needs no evidence,
+/// so that `verdict check` does it while the inputs are read.
+pub struct Prepared<'a> {
+    loaded: Vec<(&'a ValidPolicy, PolicyPre)>,
+    /// The branch scopes were matched against.
+    scope_branch: Option<String>,
+}
+
+/// Selects the policies in scope, loads their plugins (compiled or taken
+/// from the cache) and checks every configuration against its plugin's
+/// schema. Every problem is reported at once, as a
+/// [`verdict_gate::ConfigError`]: a problem here is an error, not a verdict.
+pub fn prepare<'a>(
+    host: &Host,
+    config: &'a ValidConfig,
+    context: &Context,
+) -> anyhow::Result<Prepared<'a>> {
     let scope_branch = match config.branch_scope {
         BranchScope::Target => context
             .target_branch
@@ -275,6 +292,28 @@ pub fn run(
     if !diagnostics.is_empty() {
         return Err(config.error(diagnostics).into());
     }
+    Ok(Prepared {
+        loaded,
+        scope_branch: scope_branch.map(str::to_owned),
+    })
+}
+
+/// Evaluates the prepared policies over the evidence and decides. A policy
+/// whose required evidence no input speaks for is not evaluated (its
+/// `missing` setting says what it decides), and a run in which nothing was
+/// checked is an error.
+pub fn decide_prepared(
+    prepared: Prepared<'_>,
+    config: &ValidConfig,
+    evidence: &Arc<Evidence>,
+    context: Context,
+    options: &RunOptions,
+) -> anyhow::Result<Ran> {
+    let Prepared {
+        loaded,
+        scope_branch,
+    } = prepared;
+    let scope_branch = scope_branch.as_deref();
     let today = Day::of_rfc3339(&context.now)
         .with_context(|| format!("the run's time `{}` is not RFC 3339", context.now))?;
     let exceptions = Arc::new(Exceptions {

@@ -180,22 +180,22 @@ impl Evidence {
         if offset != 0 {
             other.for_each_source_index(|index| *index += offset);
         }
-        self.sources.append(&mut other.sources);
-        self.findings.append(&mut other.findings);
-        self.vulnerabilities.append(&mut other.vulnerabilities);
-        self.secrets.append(&mut other.secrets);
-        self.coverage.append(&mut other.coverage);
-        self.components.append(&mut other.components);
-        self.tests.append(&mut other.tests);
-        self.documents.append(&mut other.documents);
-        self.notices.append(&mut other.notices);
-        self.commits.append(&mut other.commits);
-        self.changes.append(&mut other.changes);
-        self.code_owners.append(&mut other.code_owners);
-        self.tags.append(&mut other.tags);
-        self.pull_requests.append(&mut other.pull_requests);
-        self.history.append(&mut other.history);
-        self.skipped.append(&mut other.skipped);
+        move_all(&mut self.sources, &mut other.sources);
+        move_all(&mut self.findings, &mut other.findings);
+        move_all(&mut self.vulnerabilities, &mut other.vulnerabilities);
+        move_all(&mut self.secrets, &mut other.secrets);
+        move_all(&mut self.coverage, &mut other.coverage);
+        move_all(&mut self.components, &mut other.components);
+        move_all(&mut self.tests, &mut other.tests);
+        move_all(&mut self.documents, &mut other.documents);
+        move_all(&mut self.notices, &mut other.notices);
+        move_all(&mut self.commits, &mut other.commits);
+        move_all(&mut self.changes, &mut other.changes);
+        move_all(&mut self.code_owners, &mut other.code_owners);
+        move_all(&mut self.tags, &mut other.tags);
+        move_all(&mut self.pull_requests, &mut other.pull_requests);
+        move_all(&mut self.history, &mut other.history);
+        move_all(&mut self.skipped, &mut other.skipped);
     }
 
     /// Whether some input speaks for `kind` (see [`Source::kinds`]). A
@@ -219,6 +219,17 @@ impl Evidence {
         self.documents.iter_mut().for_each(|r| f(&mut r.source));
         self.notices.iter_mut().for_each(|r| f(&mut r.source));
         self.pull_requests.iter_mut().for_each(|r| f(&mut r.source));
+    }
+}
+
+/// Moves every element of `from` to the end of `into`. The first input's
+/// records (a million SARIF results) are taken over without a copy, which
+/// `Vec::append` would make, holding both vectors at once.
+fn move_all<T>(into: &mut Vec<T>, from: &mut Vec<T>) {
+    if into.is_empty() {
+        std::mem::swap(into, from);
+    } else {
+        into.append(from);
     }
 }
 
@@ -258,5 +269,24 @@ mod tests {
         assert_eq!(all.sources[all.findings[1].source as usize].path, "b");
         assert!(all.carries(Kind::Findings));
         assert!(!all.carries(Kind::Secrets));
+    }
+
+    #[test]
+    fn append_keeps_input_order_and_takes_the_first_vector_over() {
+        let first = one_file("a");
+        let buffer = first.findings.as_ptr();
+        let mut all = Evidence::default();
+        all.append(first);
+        // Taken over, not copied: the first input's records stay where they are.
+        assert_eq!(all.findings.as_ptr(), buffer);
+        all.append(one_file("b"));
+        all.append(Evidence::default());
+        all.append(one_file("c"));
+        let order: Vec<&str> = all
+            .findings
+            .iter()
+            .map(|finding| all.sources[finding.source as usize].path.as_str())
+            .collect();
+        assert_eq!(order, ["a", "b", "c"]);
     }
 }

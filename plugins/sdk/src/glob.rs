@@ -39,7 +39,12 @@ impl PathMatcher {
         if self.patterns.is_empty() {
             return false;
         }
-        let path = path.replace('\\', "/");
+        // Most paths have no backslash: match them without a copy.
+        let path: std::borrow::Cow<'_, str> = if path.contains('\\') {
+            path.replace('\\', "/").into()
+        } else {
+            path.into()
+        };
         let path = normalize(&path);
         self.patterns
             .iter()
