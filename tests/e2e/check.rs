@@ -173,6 +173,62 @@ fn a_bad_input_stops_the_gate_with_exit_2_and_nothing_on_stdout() {
     assert!(out.stderr.contains("broken.sarif`: sarif:"), "{out:?}");
 }
 
+/// Plugins load while the inputs are read; when both fail, the input is
+/// what the run reports, as when the two ran in turn, and nothing is decided.
+#[test]
+fn a_bad_input_and_a_bad_plugin_at_once_report_the_input() {
+    let (dir, config) = gate(&format!(
+        "[[policy]]\nid = \"echo\"\nplugin = \"{}\"\nsha256 = \"{}\"\n",
+        verdict_builtins::testing_guests_dir()
+            .join("verdict_testing_echo.wasm")
+            .display(),
+        "0".repeat(64)
+    ));
+    let broken = dir.path().join("broken.sarif");
+    write(&broken, "{\"version\": \"2.1.0\", \"runs\": [");
+    let out = run(verdict()
+        .args(["check", "--now", NOW, "--config"])
+        .arg(&config)
+        .arg("--input")
+        .arg(format!("sarif:{}", broken.display())));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stdout.is_empty(), "{out:?}");
+    assert!(out.stderr.contains("broken.sarif`: sarif:"), "{out:?}");
+    // Once the input reads, the plugin's refusal is the error.
+    write(&broken, "{\"version\": \"2.1.0\", \"runs\": []}");
+    let out = run(verdict()
+        .args(["check", "--now", NOW, "--config"])
+        .arg(&config)
+        .arg("--input")
+        .arg(format!("sarif:{}", broken.display())));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stdout.is_empty(), "{out:?}");
+    assert!(out.stderr.contains("refusing to run it"), "{out:?}");
+}
+
+/// A first run compiles its plugins while it reads the inputs; it decides
+/// exactly as the next run, which takes them from the cache.
+#[test]
+fn a_first_run_with_an_empty_cache_decides_as_a_warm_one() {
+    let cache = tempfile::tempdir().unwrap();
+    let check = || {
+        run(example()
+            .env("VERDICT_CACHE_DIR", cache.path().join("plugins"))
+            .env("VERDICT_CACHE_KEY_FILE", cache.path().join("key/cache.key"))
+            .args(["--format", "json", "--no-timings"]))
+    };
+    let cold = check();
+    assert!(
+        std::fs::read_dir(cache.path().join("plugins")).is_ok(),
+        "the first run fills the cache"
+    );
+    let warm = check();
+    assert_eq!(cold.code, 0, "{cold:?}");
+    assert_eq!(cold.stdout, warm.stdout);
+    let json: serde_json::Value = serde_json::from_str(&cold.stdout).unwrap();
+    assert_eq!(json["decision"], "warn", "{cold:?}");
+}
+
 #[test]
 fn policies_out_of_scope_are_skipped() {
     let (_dir, config) = gate(&format!(
