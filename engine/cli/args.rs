@@ -7,7 +7,8 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "verdict", version, about)]
 pub struct Cli {
-    /// More logging on stderr (-v info, -vv debug, -vvv trace).
+    /// More logging on stderr (-v info: each input, plugin and policy with its
+    /// time; -vv debug; -vvv trace, with the WebAssembly compiler's).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Only errors on stderr.

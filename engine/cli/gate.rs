@@ -633,11 +633,14 @@ fn evaluate(
         &mut sink,
     );
     let mut tallied = sink.0.finish();
-    let duration_ms = if options.timings {
-        started.elapsed().as_millis() as u64
-    } else {
-        0
-    };
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    tracing::info!(
+        policy = %policy.id,
+        violations = tallied.counts.violations,
+        ms = elapsed_ms,
+        "evaluated a policy"
+    );
+    let duration_ms = if options.timings { elapsed_ms } else { 0 };
     let (outcome, error) = match result {
         Ok(outcome) => (outcome, None),
         Err(error) => {

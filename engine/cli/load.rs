@@ -81,10 +81,17 @@ pub fn evidence(args: &GateArgs, config: &ValidConfig) -> anyhow::Result<Evidenc
             .or_else(|| config.advisory_db.clone()),
         max_file_bytes: Some(config.max_input_bytes),
     };
+    let started = std::time::Instant::now();
     let mut evidence = verdict_ingest::ingest(&inputs, &options)?;
     if let Some(repo) = &args.repo {
         read_repository(args, config, repo, &mut evidence)?;
     }
+    tracing::info!(
+        inputs = evidence.sources.len(),
+        records = evidence.record_count(),
+        ms = started.elapsed().as_millis() as u64,
+        "read every input"
+    );
     Ok(evidence)
 }
 

@@ -62,8 +62,10 @@ fn init_logging(verbose: u8, quiet: bool) {
     let level = match (quiet, verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
+        // verdict's own debug lines at -vv; the compiler's and runtime's
+        // (hundreds per plugin compiled) only at -vvv.
         (false, 1) => "info",
-        (false, 2) => "debug",
+        (false, 2) => "info,verdict=debug",
         (false, _) => "trace",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

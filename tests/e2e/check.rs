@@ -215,16 +215,32 @@ fn a_first_run_with_an_empty_cache_decides_as_a_warm_one() {
         run(example()
             .env("VERDICT_CACHE_DIR", cache.path().join("plugins"))
             .env("VERDICT_CACHE_KEY_FILE", cache.path().join("key/cache.key"))
-            .args(["--format", "json", "--no-timings"]))
+            .args(["--format", "json", "--no-timings", "-v"]))
     };
     let cold = check();
     assert!(
-        std::fs::read_dir(cache.path().join("plugins")).is_ok(),
+        fs_err::read_dir(cache.path().join("plugins")).is_ok(),
         "the first run fills the cache"
     );
     let warm = check();
     assert_eq!(cold.code, 0, "{cold:?}");
     assert_eq!(cold.stdout, warm.stdout);
+    // `-v` reports what the preparation cost, and that the second run
+    // compiled nothing.
+    assert!(
+        cold.stderr
+            .contains("compiled a plugin (cached for the next run)"),
+        "{cold:?}"
+    );
+    assert!(
+        warm.stderr
+            .contains("loaded a compiled plugin from the cache"),
+        "{warm:?}"
+    );
+    assert!(!warm.stderr.contains("compiled a plugin ("), "{warm:?}");
+    for phase in ["read an input", "read every input", "evaluated a policy"] {
+        assert!(warm.stderr.contains(phase), "{phase}: {warm:?}");
+    }
     let json: serde_json::Value = serde_json::from_str(&cold.stdout).unwrap();
     assert_eq!(json["decision"], "warn", "{cold:?}");
 }

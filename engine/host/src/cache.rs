@@ -84,8 +84,7 @@ impl Cache {
     }
 
     /// Whether compiled plugins are read from and written to disk.
-    #[cfg(test)]
-    fn enabled(&self) -> bool {
+    pub(crate) fn is_enabled(&self) -> bool {
         self.store.is_some()
     }
 

@@ -14,6 +14,7 @@ use crate::violations::ViolationsHost;
 use crate::{HostConfig, convert};
 use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::time::Instant;
 use verdict_evidence::fingerprint::sha256_hex;
 use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Config, Engine, Store};
@@ -87,6 +88,7 @@ impl Host {
     /// Compiles a plugin (or loads it from the cache), checks that it is a
     /// verdict policy, and calls `describe` once.
     pub fn load(&self, wasm: &[u8]) -> Result<PolicyPre, HostError> {
+        let started = Instant::now();
         let sha256 = sha256_hex(wasm);
         let fail = |kind| HostError::new(Subject::Plugin(sha256.clone()), kind);
         if !wasm.starts_with(COMPONENT_HEADER) {
@@ -139,11 +141,20 @@ impl Host {
         })?;
         let descriptor = convert::descriptor_from_wit(descriptor)
             .map_err(|reason| fail(HostErrorKind::DescribeFailed { reason }))?;
-        tracing::debug!(
+        // A first run's preparation (compiling every plugin) is its one
+        // slow step; `-v` shows what it cost and that the next run reuses it.
+        tracing::info!(
+            plugin = descriptor.name,
             sha256,
-            name = descriptor.name,
-            from_cache,
-            "loaded policy plugin"
+            ms = started.elapsed().as_millis() as u64,
+            "{}",
+            if from_cache {
+                "loaded a compiled plugin from the cache"
+            } else if shared.cache.is_enabled() {
+                "compiled a plugin (cached for the next run)"
+            } else {
+                "compiled a plugin (no cache)"
+            }
         );
         Ok(PolicyPre::new(
             sha256,

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use std::borrow::Cow;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 use verdict_evidence::{Evidence, SkippedFile, Source, fingerprint};
 use walk::{FileKind, inode_of_metadata, kind_of, walk};
 
@@ -492,6 +493,25 @@ fn read_limited(
 }
 
 fn parse_job(job: &Job, options: &Options) -> Result<Outcome, IngestError> {
+    let started = Instant::now();
+    let outcome = read_and_parse(job, options)?;
+    if let Outcome::Ingested(evidence) = &outcome
+        && let Some(source) = evidence.sources.first()
+    {
+        tracing::info!(
+            path = %job.path.display(),
+            format = source.format,
+            records = source.records,
+            ms = started.elapsed().as_millis() as u64,
+            "read an input"
+        );
+    }
+    Ok(outcome)
+}
+
+/// [`parse_job`]'s work: streamed when the file is a large SARIF log, else
+/// read whole, hashed on one core while the other parses.
+fn read_and_parse(job: &Job, options: &Options) -> Result<Outcome, IngestError> {
     let mut opened = None;
     let handle = handle(job, &mut opened)?;
     if let Handle::File(file) = handle

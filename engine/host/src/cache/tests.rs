@@ -71,7 +71,7 @@ impl Setup {
 fn entries_round_trip_within_a_private_directory() {
     let setup = Setup::new();
     let cache = setup.cache();
-    assert!(cache.enabled());
+    assert!(cache.is_enabled());
     let a = plugin("a");
     assert_eq!(setup.load(&cache, &a), (vec!["a".to_owned()], false));
     assert_eq!(setup.load(&setup.cache(), &a), (vec!["a".to_owned()], true));
@@ -198,7 +198,7 @@ fn a_cache_directory_others_can_write_is_not_used() {
     setup.load(&setup.cache(), &a);
     fs_err::set_permissions(&setup.root, std::fs::Permissions::from_mode(0o777)).unwrap();
     let cache = setup.cache();
-    assert!(!cache.enabled());
+    assert!(!cache.is_enabled());
     assert_eq!(setup.load(&cache, &a), (vec!["a".to_owned()], false));
     // A symlinked engine directory inside a private root is refused too.
     fs_err::set_permissions(&setup.root, std::fs::Permissions::from_mode(0o700)).unwrap();
@@ -208,7 +208,7 @@ fn a_cache_directory_others_can_write_is_not_used() {
     let elsewhere = setup.root.with_file_name("elsewhere");
     fs_err::rename(&engine_dir, &elsewhere).unwrap();
     std::os::unix::fs::symlink(&elsewhere, &engine_dir).unwrap();
-    assert!(!setup.cache().enabled());
+    assert!(!setup.cache().is_enabled());
 }
 
 #[test]
@@ -219,9 +219,9 @@ fn a_key_file_inside_the_cache_is_refused() {
         Some(setup.root.join("cache.key")),
         &setup.engine,
     );
-    assert!(!cache.enabled());
+    assert!(!cache.is_enabled());
     let cache = Cache::new(Some(setup.root.clone()), None, &setup.engine);
-    assert!(!cache.enabled());
+    assert!(!cache.is_enabled());
 }
 
 #[test]
