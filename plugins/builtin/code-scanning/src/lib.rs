@@ -6,6 +6,7 @@ mod select;
 
 use select::{Level, Selection, Unscored};
 use serde::Deserialize;
+use std::fmt::Write;
 use verdict_policy_sdk::schemars::JsonSchema;
 use verdict_policy_sdk::{
     Context, Descriptor, Error, Evidence, Filter, Finding, Kind, Outcome, Policy, Severity,
@@ -218,21 +219,21 @@ impl Policy for CodeScanning {
 }
 
 fn violation(finding: Finding) -> Violation {
-    let mut message = format!(
-        "{} `{}`: {}",
-        finding.tool,
-        finding.rule_id,
-        finding.message.trim()
-    );
+    // One allocation per message: up to a million of them may be built.
+    let text = finding.message.trim();
+    let path = finding.location.as_ref().map_or(0, |l| l.path.len());
+    let mut message =
+        String::with_capacity(finding.tool.len() + finding.rule_id.len() + text.len() + path + 40);
+    let _ = write!(message, "{} `{}`: {text}", finding.tool, finding.rule_id);
     if let Some(location) = &finding.location {
-        message.push_str(&format!(" (`{}`", location.path));
+        let _ = write!(message, " (`{}`", location.path);
         if let Some(line) = location.start_line {
-            message.push_str(&format!(" line {line}"));
+            let _ = write!(message, " line {line}");
         }
         message.push(')');
     }
     if let Some(score) = finding.score {
-        message.push_str(&format!(" [score {score:.1}]"));
+        let _ = write!(message, " [score {score:.1}]");
     }
     Violation::new("finding", message)
         .severity(finding.severity)
