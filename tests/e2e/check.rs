@@ -1,6 +1,6 @@
 //! `verdict check`: decisions, exit codes, the JSON document, diagnostics.
 
-use crate::support::{corpus, root, run, sha256_of, verdict, write};
+use crate::support::{Run, corpus, root, run, sha256_of, verdict, write};
 
 const NOW: &str = "2026-11-20T10:00:00Z";
 
@@ -158,16 +158,21 @@ fn an_incomplete_scan_makes_the_gate_error_unless_allowed() {
     assert_eq!(out.code, 0, "{out:?}");
 }
 
+/// `verdict check` of the gate file `config` on one SARIF input.
+fn check_sarif(config: &std::path::Path, sarif: &std::path::Path) -> Run {
+    run(verdict()
+        .args(["check", "--now", NOW, "--config"])
+        .arg(config)
+        .arg("--input")
+        .arg(format!("sarif:{}", sarif.display())))
+}
+
 #[test]
 fn a_bad_input_stops_the_gate_with_exit_2_and_nothing_on_stdout() {
     let (dir, config) = gate("[[policy]]\nid = \"vulns\"\nplugin = \"builtin:vulnerabilities\"\n");
     let broken = dir.path().join("broken.sarif");
     write(&broken, "{\"version\": \"2.1.0\", \"runs\": [");
-    let out = run(verdict()
-        .args(["check", "--now", NOW, "--config"])
-        .arg(&config)
-        .arg("--input")
-        .arg(format!("sarif:{}", broken.display())));
+    let out = check_sarif(&config, &broken);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stdout.is_empty(), "{out:?}");
     assert!(out.stderr.contains("broken.sarif`: sarif:"), "{out:?}");
@@ -186,21 +191,13 @@ fn a_bad_input_and_a_bad_plugin_at_once_report_the_input() {
     ));
     let broken = dir.path().join("broken.sarif");
     write(&broken, "{\"version\": \"2.1.0\", \"runs\": [");
-    let out = run(verdict()
-        .args(["check", "--now", NOW, "--config"])
-        .arg(&config)
-        .arg("--input")
-        .arg(format!("sarif:{}", broken.display())));
+    let out = check_sarif(&config, &broken);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stdout.is_empty(), "{out:?}");
     assert!(out.stderr.contains("broken.sarif`: sarif:"), "{out:?}");
     // Once the input reads, the plugin's refusal is the error.
     write(&broken, "{\"version\": \"2.1.0\", \"runs\": []}");
-    let out = run(verdict()
-        .args(["check", "--now", NOW, "--config"])
-        .arg(&config)
-        .arg("--input")
-        .arg(format!("sarif:{}", broken.display())));
+    let out = check_sarif(&config, &broken);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stdout.is_empty(), "{out:?}");
     assert!(out.stderr.contains("refusing to run it"), "{out:?}");
