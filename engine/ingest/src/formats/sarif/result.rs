@@ -5,47 +5,17 @@ use super::meaning::ToolMeaning;
 use super::model::{Message, ResultDef};
 use super::rules::{Rule, RunContext, cwe_from_tag, push_unique, score_severity};
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use verdict_evidence::{Finding, Location, Severity, fingerprint};
 
 /// Shares one `Arc<str>` per distinct path or rule id within a batch of results.
+///
+/// Keys come from the file being read, which a pull request's author may
+/// write: foldhash's per-process random seed keeps them from choosing keys
+/// that collide (a fixed hash would let one file make every lookup linear).
+/// The set only answers lookups, so its order never reaches the output.
 #[derive(Default)]
-pub(super) struct Interner(HashSet<Arc<str>, BuildHasherDefault<WordHasher>>);
-
-/// A fast non-cryptographic hasher for interning (FxHash's word mixing).
-/// Keys are paths and rule ids from the file being read; a collision-heavy
-/// file only slows its own parse.
-#[derive(Default)]
-pub(super) struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.add(u64::from_le_bytes(tail) ^ bytes.len() as u64);
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl WordHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
+pub(super) struct Interner(HashSet<Arc<str>, foldhash::fast::RandomState>);
 
 impl Interner {
     pub(super) fn get(&mut self, text: &str) -> Arc<str> {
