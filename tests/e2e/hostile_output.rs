@@ -272,6 +272,40 @@ fn forged_reports_keep_a_failing_gate_failing_and_its_console_inert() {
     }
 }
 
+/// `-v` names every input it read, the forged file name too: escaped, on
+/// one line that starts with its level.
+#[test]
+fn verbose_logs_of_forged_inputs_stay_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let reports = hostile_reports(dir.path());
+    let config = gate(dir.path(), &reports);
+    let out = run_raw(
+        verdict()
+            .args(["check", "-v", "--no-timings", "--now", NOW, "--config"])
+            .arg(&config),
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_inert("check -v stderr", &out.stderr, 0);
+    let named = out
+        .stderr
+        .lines()
+        .find(|line| {
+            line.contains(r"x\n::error::named\nverdict: PASS (4 policies)\r\u{1b}[2K.sarif")
+        })
+        .unwrap_or_else(|| panic!("the forged input is not logged: {out:?}"));
+    assert!(
+        named.trim_start().starts_with("INFO read an input"),
+        "{named:?}"
+    );
+    for line in out.stderr.lines() {
+        let level = line.split_whitespace().next().unwrap_or("");
+        assert!(
+            ["INFO", "WARN", "ERROR"].contains(&level),
+            "every line starts with its level: {line:?}"
+        );
+    }
+}
+
 #[test]
 fn forged_reports_round_trip_exactly_through_the_json_verdict() {
     let dir = tempfile::tempdir().unwrap();
