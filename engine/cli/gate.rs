@@ -634,17 +634,20 @@ fn evaluate(
     );
     let mut tallied = sink.0.finish();
     let elapsed_ms = started.elapsed().as_millis() as u64;
-    tracing::info!(
-        policy = %policy.id,
-        violations = tallied.counts.violations,
-        ms = elapsed_ms,
-        "evaluated a policy"
-    );
     let duration_ms = if options.timings { elapsed_ms } else { 0 };
     let (outcome, error) = match result {
-        Ok(outcome) => (outcome, None),
+        Ok(outcome) => {
+            tracing::info!(
+                policy = %policy.id,
+                violations = tallied.counts.violations,
+                ms = elapsed_ms,
+                "evaluated a policy"
+            );
+            (outcome, None)
+        }
         Err(error) => {
-            tracing::error!(policy = %policy.id, "{error}");
+            // What the sink received is not a decision: no "evaluated" line.
+            tracing::error!(policy = %policy.id, ms = elapsed_ms, "{error}");
             (Default::default(), Some(error.to_string()))
         }
     };

@@ -536,6 +536,23 @@ fn a_forging_plugin_fails_the_gate_and_its_messages_and_stderr_stay_inert() {
         "stderr is logged: {out:?}"
     );
     assert!(out.stderr.contains(r"\u{1b}[2K\r"), "escaped: {out:?}");
+    // The plugin's own name (its descriptor's) is logged with its load
+    // time, escaped on the line that starts with the level.
+    let loaded = out
+        .stderr
+        .lines()
+        .find(|line| line.contains("plugin=forged-text"))
+        .unwrap_or_else(|| panic!("the plugin's load is not logged: {out:?}"));
+    assert!(loaded.trim_start().starts_with("INFO "), "{loaded:?}");
+    assert!(
+        loaded.contains(r"plugin=forged-text\u{1b}[2K\r"),
+        "{loaded:?}"
+    );
+    assert!(
+        out.stderr
+            .contains("evaluated a policy policy=forged violations="),
+        "{out:?}"
+    );
 
     let out = run_raw(
         verdict()
@@ -578,6 +595,22 @@ fn a_forging_plugin_that_traps_is_an_error_with_its_last_words_inert() {
     // default, escaped.
     assert_inert("check stderr", &out.stderr, 0);
     assert!(out.stderr.contains("forged by a plugin"), "{out:?}");
+    // Under `-v` too: a policy that could not decide is an error, never
+    // "evaluated".
+    let out = run_raw(
+        verdict()
+            .args(["check", "-v", "--no-timings", "--now", NOW, "--config"])
+            .arg(&config),
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_inert("check -v stderr", &out.stderr, 0);
+    assert!(!out.stderr.contains("evaluated a policy"), "{out:?}");
+    assert!(
+        out.stderr
+            .lines()
+            .any(|line| line.trim_start().starts_with("ERROR policy `forged`")),
+        "{out:?}"
+    );
 
     let out = check(&config, true);
     assert_eq!(out.code, 2, "{out:?}");

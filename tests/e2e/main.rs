@@ -33,3 +33,4 @@ mod signed_commits;
 mod streamed_sarif;
 mod support;
 mod test_command;
+mod verbose;
