@@ -217,6 +217,15 @@ fn check(config: &Path, json: bool) -> Raw {
     run_raw(&mut command)
 }
 
+/// `check` with `-v`: every log line at info level on stderr.
+fn check_verbose(config: &Path) -> Raw {
+    run_raw(
+        verdict()
+            .args(["check", "-v", "--no-timings", "--now", NOW, "--config"])
+            .arg(config),
+    )
+}
+
 /// Every string anywhere in a JSON value.
 fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
     match value {
@@ -279,11 +288,7 @@ fn verbose_logs_of_forged_inputs_stay_inert() {
     let dir = tempfile::tempdir().unwrap();
     let reports = hostile_reports(dir.path());
     let config = gate(dir.path(), &reports);
-    let out = run_raw(
-        verdict()
-            .args(["check", "-v", "--no-timings", "--now", NOW, "--config"])
-            .arg(&config),
-    );
+    let out = check_verbose(&config);
     assert_eq!(out.code, 1, "{out:?}");
     assert_inert("check -v stderr", &out.stderr, 0);
     let named = out
@@ -519,11 +524,7 @@ fn a_forging_plugin_fails_the_gate_and_its_messages_and_stderr_stay_inert() {
     let dir = tempfile::tempdir().unwrap();
     let config = guest_gate(dir.path(), "report");
     // `-v` shows the guest's stderr, which the host logs at info level.
-    let out = run_raw(
-        verdict()
-            .args(["check", "-v", "--no-timings", "--now", NOW, "--config"])
-            .arg(&config),
-    );
+    let out = check_verbose(&config);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(
         out.stdout.starts_with("verdict: FAIL  (1 policy"),
@@ -597,11 +598,7 @@ fn a_forging_plugin_that_traps_is_an_error_with_its_last_words_inert() {
     assert!(out.stderr.contains("forged by a plugin"), "{out:?}");
     // Under `-v` too: a policy that could not decide is an error, never
     // "evaluated".
-    let out = run_raw(
-        verdict()
-            .args(["check", "-v", "--no-timings", "--now", NOW, "--config"])
-            .arg(&config),
-    );
+    let out = check_verbose(&config);
     assert_eq!(out.code, 2, "{out:?}");
     assert_inert("check -v stderr", &out.stderr, 0);
     assert!(!out.stderr.contains("evaluated a policy"), "{out:?}");
